@@ -1,0 +1,43 @@
+"""The API instance mounted at ``/api/v1/``; each app contributes its router here."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+import beffroi
+from beffroi.api import errors
+from beffroi.api.auth import session_auth, token_auth
+from beffroi.api.schemas import HealthOut
+from beffroi.directory.api.views import router as directory_router
+
+api = NinjaAPI(
+    title="Beffroi",
+    version="1",
+    description="API de Beffroi. Authentification : session web (avec jeton CSRF) ou jeton "
+    "d'API personnel (`Authorization: Bearer …`). Les erreurs ont toutes la forme "
+    "`{code, message, fields}`.",
+    auth=[token_auth, session_auth],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+
+
+@api.get("/health", auth=None, response={200: HealthOut}, tags=["exploitation"],
+         summary="État du service")
+def health(request: HttpRequest) -> HealthOut:
+    return HealthOut(status="ok", version=beffroi.__version__)
+
+
+api.add_router("/", directory_router)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any address under /api/ that no endpoint answers."""
+    return errors.error_response(
+        api, request, status=404, code="introuvable",
+        message=_("Cette adresse ne correspond à aucune ressource de l'API."),
+    )

@@ -1,0 +1,40 @@
+"""Writing to the audit trail. Called by other apps' actions, inside their transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+from beffroi.audit.chain import GENESIS_HASH, seal
+from beffroi.audit.models import AuditChainHead, AuditEvent
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    target: models.Model | None = None,
+    address: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one sealed event. ``actor`` is an agent (or None for the system)."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"last_hash": GENESIS_HASH}
+        )
+        event = AuditEvent(
+            actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+            actor_label=actor.get_username() if actor is not None and actor.is_authenticated else "",
+            address=address,
+            action=action,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            details=details or {},
+        )
+        event.previous_hash = head.last_hash
+        event.hash = seal(event, head.last_hash)
+        event.save(force_insert=True)
+        head.last_hash = event.hash
+        head.save(update_fields=["last_hash"])
+    return event

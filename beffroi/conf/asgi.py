@@ -1,0 +1,96 @@
+"""The ASGI entry point: one router in front of every protocol this node serves.
+
+``/ws/`` goes to channels (events, presence), the DAV mount points to their engines as they come,
+everything else to Django. Django's ASGI handler does not speak the lifespan protocol, so the
+router answers it, running the startup and shutdown hooks that engines register.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beffroi.conf.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_application = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from beffroi.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+Hook = Callable[[], Awaitable[None]]
+
+logger = logging.getLogger(__name__)
+
+
+class Router:
+    """Dispatch by scope type and path prefix."""
+
+    def __init__(self, default: ASGIApp, websocket: ASGIApp) -> None:
+        self.default = default
+        self.websocket = websocket
+        self.mounts: list[tuple[str, ASGIApp]] = []
+        self.startup_hooks: list[Hook] = []
+        self.shutdown_hooks: list[Hook] = []
+
+    def mount(self, prefix: str, app: ASGIApp) -> None:
+        """Serve ``prefix`` (e.g. ``/dav/files``) with ``app``, which sees it as its root_path."""
+        self.mounts.append((prefix.rstrip("/"), app))
+        self.mounts.sort(key=lambda mount: len(mount[0]), reverse=True)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        path: str = scope.get("path", "")
+        if kind == "websocket":
+            if path.startswith("/ws/"):
+                await self.websocket(scope, receive, send)
+            else:
+                await send({"type": "websocket.close", "code": 1008})
+            return
+        for prefix, app in self.mounts:
+            if path == prefix or path.startswith(prefix + "/"):
+                mounted = dict(scope, root_path=scope.get("root_path", "") + prefix)
+                await app(mounted, receive, send)
+                return
+        await self.default(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    for hook in self.startup_hooks:
+                        await hook()
+                except Exception as error:
+                    logger.exception("startup failed")
+                    await send({"type": "lifespan.startup.failed", "message": str(error)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                for hook in reversed(self.shutdown_hooks):
+                    try:
+                        await hook()
+                    except Exception:
+                        logger.exception("shutdown hook failed")
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+application = Router(
+    default=django_application,
+    websocket=AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+)

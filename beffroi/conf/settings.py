@@ -1,0 +1,315 @@
+"""Beffroi's settings: one module, fed by the environment through ``beffroi.conf.env``.
+
+With no configuration Beffroi runs embedded: SQLite in WAL mode, blobs on local disk, in-process
+cache, channel layer and task worker, everything under ``BEFFROI_DATA_DIR``. Each real engine is
+switched on by one variable: ``DATABASE_URL``, ``REDIS_URL``, ``BEFFROI_S3_BUCKET``. Every variable
+is listed in docs/configuration.md. ``BEFFROI_ENV=production`` turns unsafe defaults into errors
+reported by ``beffroi check --deploy`` and by ``beffroi serve`` (see ``beffroi.conf.checks``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from beffroi.conf.env import (
+    EnvError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_optional,
+    env_path,
+    env_secret,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Environment -----------------------------------------------------------------------------
+
+BEFFROI_ENV = env_choice("BEFFROI_ENV", "development", ("development", "production"))
+PRODUCTION = BEFFROI_ENV == "production"
+DEBUG = env_bool("BEFFROI_DEBUG", False)
+
+DATA_DIR = env_path("BEFFROI_DATA_DIR", "./var")
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+# A placeholder that the deployment checks recognise: production must be given a real secret.
+MISSING_SECRET_KEY = "beffroi-missing-secret-key"  # noqa: S105
+
+
+def _embedded_secret_key(data_dir: Path) -> str:
+    """Read, or create once with mode 0600, the secret key kept in the data directory."""
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(50)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(key)
+        return key
+
+
+SECRET_KEY = env_secret("BEFFROI_SECRET_KEY") or (
+    MISSING_SECRET_KEY if PRODUCTION else _embedded_secret_key(DATA_DIR)
+)
+
+ALLOWED_HOSTS = env_list(
+    "BEFFROI_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("BEFFROI_CSRF_TRUSTED_ORIGINS", [])
+
+# --- Applications ----------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "beffroi.core",
+    "beffroi.audit",
+    "beffroi.directory",
+    "beffroi.web",
+    "beffroi.api",
+    "beffroi.realtime",
+]
+
+MIDDLEWARE = [
+    "beffroi.core.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "beffroi.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "beffroi.conf.urls"
+ASGI_APPLICATION = "beffroi.conf.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "beffroi.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database --------------------------------------------------------------------------------
+
+DATABASE_URL = env_optional("DATABASE_URL")
+SQLITE_PATH = DATA_DIR / "beffroi.sqlite3"
+
+
+def _database(url: str | None) -> dict[str, Any]:
+    if url is None:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock
+                # at BEGIN so that two writers queue instead of failing with "database is locked".
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    try:
+        parsed: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        )
+    except ValueError as error:
+        raise EnvError(f"DATABASE_URL n'est pas une adresse de base de données valide : {error}")
+    return parsed
+
+
+DATABASES = {"default": _database(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, channel layer, tasks ---------------------------------------------------------------
+
+REDIS_URL = env_optional("REDIS_URL")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "beffroi",
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "beffroi"},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_WORKER_INTERVAL = 1.0
+
+# --- Storage ---------------------------------------------------------------------------------
+
+S3_BUCKET = env_optional("BEFFROI_S3_BUCKET")
+BLOBS_DIR = DATA_DIR / "blobs"
+
+if S3_BUCKET:
+    from botocore.config import Config as S3ClientConfig
+
+    _blob_storage: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_optional("BEFFROI_S3_ENDPOINT_URL"),
+            "region_name": env_optional("BEFFROI_S3_REGION"),
+            "access_key": env_secret("BEFFROI_S3_ACCESS_KEY_ID"),
+            "secret_key": env_secret("BEFFROI_S3_SECRET_ACCESS_KEY"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_expire": 300,
+            # boto3 >= 1.36 sends checksums that S3-compatible stores (MinIO, Garage, Outscale)
+            # reject; ask for them only when the operation requires one.
+            "client_config": S3ClientConfig(
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+                s3={"addressing_style": "path"},
+                signature_version="s3v4",
+            ),
+        },
+    }
+else:
+    _blob_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BLOBS_DIR, "directory_permissions_mode": 0o700},
+    }
+
+STORAGES = {
+    "default": _blob_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Accounts and sign-in ----------------------------------------------------------------------
+
+AUTH_USER_MODEL = "directory.Agent"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "web:sign_in"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:sign_in"
+
+# Credential checks: after this many failures for one account or one address, each further
+# attempt waits twice as long as the previous one (see beffroi.core.throttle).
+SIGN_IN_FREE_ATTEMPTS = env_int("BEFFROI_SIGN_IN_FREE_ATTEMPTS", 5, minimum=1)
+
+# --- Internationalisation ----------------------------------------------------------------------
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("BEFFROI_TIME_ZONE", "Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+# --- Security ----------------------------------------------------------------------------------
+
+MAX_REQUEST_BODY_BYTES = env_int("BEFFROI_MAX_REQUEST_BODY_BYTES", 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_FAILURE_VIEW = "beffroi.web.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("BEFFROI_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("BEFFROI_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+if env_bool("BEFFROI_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Addresses allowed to read /metrics without signing in (an administrator always can).
+METRICS_ALLOWED_ADDRESSES = env_list("BEFFROI_METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"])
+
+# --- Logging -------------------------------------------------------------------------------------
+
+LOG_LEVEL = env_choice("BEFFROI_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOG_FORMAT = env_choice("BEFFROI_LOG_FORMAT", "json", ("json", "text"))
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "beffroi.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "filters": {"request": {"()": "beffroi.core.logs.RequestContextFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # The access log is written by RequestContextMiddleware; Django's own would repeat it.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "uvicorn.access": {"handlers": [], "level": "ERROR", "propagate": False},
+    },
+}
+
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Proxies whose X-Forwarded-For / X-Forwarded-Proto headers ``beffroi serve`` believes.
+TRUSTED_PROXIES = env_list("BEFFROI_TRUSTED_PROXIES", ["127.0.0.1", "::1"])

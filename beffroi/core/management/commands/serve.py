@@ -1,0 +1,79 @@
+"""``beffroi serve``: every protocol this node offers, in one asyncio process."""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.core.management import call_command
+from django.core.management.base import CommandParser
+
+from beffroi.core.commands import BeffroiCommand
+from beffroi.core.worker import EmbeddedWorker
+
+ROLES = ("all", "web", "worker")
+
+
+class Command(BeffroiCommand):
+    help = (
+        "Servir Beffroi sur ce nœud : interface web, API, temps réel, et le traitement des "
+        "tâches de fond. Applique d'abord les migrations en attente. Ctrl-C ou SIGTERM "
+        "l'arrête proprement."
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1",
+                            help="adresse d'écoute (défaut : 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000,
+                            help="port HTTP (défaut : 8000)")
+        parser.add_argument("--role", choices=ROLES, default="all",
+                            help="all : tout ; web : HTTP seulement ; worker : tâches seulement")
+        parser.add_argument("--no-migrate", action="store_true",
+                            help="ne pas appliquer les migrations au démarrage")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.check(include_deployment_checks=settings.PRODUCTION, fail_level=checks.ERROR)
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        role = options["role"]
+        worker = EmbeddedWorker().start() if role in ("all", "worker") else None
+        # uvicorn handles SIGINT/SIGTERM during serving, then re-raises the signal it caught to
+        # the handler installed before it: a no-op here, so a requested stop exits with 0.
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop_signal, lambda signum, frame: None)
+        try:
+            if role == "worker":
+                self.stdout.write("Beffroi traite les tâches de fond (Ctrl-C pour arrêter).")
+                signal.sigwait({signal.SIGINT, signal.SIGTERM})
+            else:
+                self._serve_http(options["host"], options["port"])
+        finally:
+            if worker is not None and not worker.stop(timeout=5):
+                self.stderr.write("La tâche en cours n'a pas fini à temps ; elle sera reprise.")
+        self.stdout.write("Beffroi est arrêté.")
+
+    def _serve_http(self, host: str, port: int) -> None:
+        import uvicorn
+
+        from beffroi.conf.asgi import application
+
+        config = uvicorn.Config(
+            application,
+            host=host,
+            port=port,
+            lifespan="on",
+            log_config=None,
+            access_log=False,
+            server_header=False,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.TRUSTED_PROXIES,
+            timeout_graceful_shutdown=5,
+        )
+        server = uvicorn.Server(config)
+        shown_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(f"Beffroi écoute sur http://{shown_host}:{port}/ (Ctrl-C pour arrêter).")
+        self.stdout.flush()
+        server.run()

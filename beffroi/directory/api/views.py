@@ -1,0 +1,75 @@
+"""Directory endpoints: parse, access, act, serialize."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+from ninja import Router
+
+from beffroi.api.auth import session_auth
+from beffroi.api.schemas import AUTHENTICATED_ERRORS, ErrorOut
+from beffroi.directory import access, actions
+from beffroi.directory.api.schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut, MeOut
+from beffroi.directory.models import Agent, ApiToken
+
+router = Router(tags=["annuaire"])
+
+
+def _agent(request: HttpRequest) -> Agent:
+    assert isinstance(request.auth, Agent)  # type: ignore[attr-defined]
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _me(agent: Agent) -> MeOut:
+    return MeOut(
+        id=agent.id,
+        username=agent.username,
+        display_name=agent.display_name,
+        first_name=agent.first_name,
+        last_name=agent.last_name,
+        email=agent.email,
+        kind=agent.kind,
+        job_title=agent.job_title,
+        language=agent.language,
+        is_admin=agent.is_superuser,
+    )
+
+
+def _token(token: ApiToken) -> ApiTokenOut:
+    return ApiTokenOut(id=token.id, label=token.label, prefix=token.prefix,
+                       created_at=token.created_at, last_used_at=token.last_used_at)
+
+
+@router.get("/me", response={200: MeOut, **AUTHENTICATED_ERRORS}, summary="Mon compte")
+def me(request: HttpRequest) -> MeOut:
+    return _me(_agent(request))
+
+
+@router.get("/me/tokens", response={200: list[ApiTokenOut], **AUTHENTICATED_ERRORS},
+            summary="Mes jetons d'API")
+def list_tokens(request: HttpRequest) -> list[ApiTokenOut]:
+    return [_token(token) for token in access.access_own_api_tokens(_agent(request))]
+
+
+@router.post(
+    "/me/tokens",
+    # Only a signed-in person mints tokens: a leaked token must not be able to breed.
+    auth=[session_auth],
+    response={201: ApiTokenCreatedOut, 422: ErrorOut, **AUTHENTICATED_ERRORS},
+    summary="Créer un jeton d'API",
+)
+def create_token(request: HttpRequest, payload: ApiTokenIn) -> tuple[int, ApiTokenCreatedOut]:
+    token, clear_text = actions.do_create_api_token(
+        _agent(request), payload.label, address=request.META.get("REMOTE_ADDR")
+    )
+    return 201, ApiTokenCreatedOut(**_token(token).dict(), token=clear_text)
+
+
+@router.delete("/me/tokens/{token_id}", response={204: None, 404: ErrorOut, **AUTHENTICATED_ERRORS},
+               summary="Révoquer un jeton d'API")
+def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> tuple[int, None]:
+    agent = _agent(request)
+    token = access.access_own_api_token(agent, token_id)
+    actions.do_revoke_api_token(token, acting=agent, address=request.META.get("REMOTE_ADDR"))
+    return 204, None

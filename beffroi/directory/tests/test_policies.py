@@ -1,0 +1,36 @@
+"""Who may see, edit and administer an agent's record."""
+
+from __future__ import annotations
+
+import pytest
+
+from beffroi.directory.models import Agent
+from beffroi.directory.policies import abilities
+
+# What each persona may do with agent_voirie's record.
+EXPECTED = {
+    "maire": (True, True, True),
+    "agent_voirie": (True, True, False),
+    "agent_finances": (True, False, False),
+    "elu": (True, False, False),
+    "invite_externe": (False, False, False),
+    "anonyme": (False, False, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", EXPECTED)
+def test_abilities_on_a_colleague(request, name, agent_voirie):
+    """Each persona gets exactly the abilities the access model promises."""
+    user = request.getfixturevalue(name)
+    got = abilities(user, agent_voirie)
+    assert (got.view, got.edit_profile, got.administer) == EXPECTED[name]
+
+
+@pytest.mark.django_db
+def test_a_departed_agent_is_visible_to_administrators_only(maire, agent_finances, agent_voirie):
+    """Once departed, an agent leaves the directory for colleagues but not for the admin."""
+    agent_voirie.status = Agent.Status.DEPARTED
+    agent_voirie.save()
+    assert abilities(maire, agent_voirie).view
+    assert not abilities(agent_finances, agent_voirie).view

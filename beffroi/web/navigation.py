@@ -1,0 +1,30 @@
+"""The capabilities shown in the main navigation, for a given person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavigationEntry:
+    label: str | Promise
+    url: str
+    url_name: str
+
+
+def entries_for(request: HttpRequest) -> list[NavigationEntry]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    entries = [
+        NavigationEntry(_("Accueil"), reverse("web:home"), "home"),
+        NavigationEntry(_("Mon profil"), reverse("web:profile"), "profile"),
+    ]
+    if user.is_staff:
+        entries.append(NavigationEntry(_("Administration"), reverse("admin:index"), "admin"))
+    return entries
