@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 import beffroi
@@ -12,7 +12,25 @@ from beffroi.api.auth import session_auth, token_auth
 from beffroi.api.schemas import HealthOut
 from beffroi.directory.api.views import router as directory_router
 
-api = NinjaAPI(
+
+class BeffroiAPI(NinjaAPI):
+    """Ninja, with every URL it serves answering errors in the API's shape."""
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        guarded: list[URLResolver | URLPattern] = [
+            URLPattern(
+                item.pattern, errors.guard_view(self, item.callback), item.default_args, item.name
+            )
+            if isinstance(item, URLPattern)
+            else item
+            for item in patterns
+        ]
+        return guarded, app_name, namespace
+
+
+api = BeffroiAPI(
     title="Beffroi",
     version="1",
     description="API de Beffroi. Authentification : session web (avec jeton CSRF) ou jeton "
@@ -26,8 +44,13 @@ api = NinjaAPI(
 errors.install(api)
 
 
-@api.get("/health", auth=None, response={200: HealthOut}, tags=["exploitation"],
-         summary="État du service")
+@api.get(
+    "/health",
+    auth=None,
+    response={200: HealthOut},
+    tags=["exploitation"],
+    summary="État du service",
+)
 def health(request: HttpRequest) -> HealthOut:
     return HealthOut(status="ok", version=beffroi.__version__)
 
@@ -37,7 +60,4 @@ api.add_router("/", directory_router)
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any address under /api/ that no endpoint answers."""
-    return errors.error_response(
-        api, request, status=404, code="introuvable",
-        message=_("Cette adresse ne correspond à aucune ressource de l'API."),
-    )
+    return errors.route_not_found(api, request)

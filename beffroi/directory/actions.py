@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from beffroi.audit.actions import record
 from beffroi.core.errors import InvalidInput
+from beffroi.core.events import agent_group, publish_on_commit
 from beffroi.directory import tokens
 from beffroi.directory.models import Agent, ApiToken
 
@@ -119,6 +120,8 @@ def do_create_api_token(agent: Agent, label: str, *, address: str | None = None
         )
         record("directory.api_token_created", actor=agent, target=token, address=address,
                details={"label": label, "prefix": issued.prefix})
+        publish_on_commit([agent_group(agent.pk)], "directory.api_tokens_changed",
+                          {"token": str(token.pk)})
     return token, issued.clear_text
 
 
@@ -128,6 +131,8 @@ def do_revoke_api_token(token: ApiToken, *, acting: Agent, address: str | None =
         token.save(update_fields=["revoked_at", "updated_at"])
         record("directory.api_token_revoked", actor=acting, target=token, address=address,
                details={"label": token.label, "prefix": token.prefix})
+        publish_on_commit([agent_group(token.agent_id)], "directory.api_tokens_changed",
+                          {"token": str(token.pk)})
 
 
 def do_note_api_token_use(token: ApiToken) -> None:

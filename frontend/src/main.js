@@ -1,9 +1,13 @@
 // Entry point of Beffroi's web pages. No inline script anywhere: behaviour lives in modules.
 import htmx from "htmx.org";
+import { setUpCopyButtons } from "./copy.js";
 import { setUpNavigationToggle } from "./navigation.js";
 
 window.htmx = htmx;
 
 document.addEventListener("DOMContentLoaded", () => {
+  // Styles that need the script (the folding menu) apply only once it runs.
+  document.documentElement.classList.add("js");
   setUpNavigationToggle(document);
+  setUpCopyButtons(document);
 });

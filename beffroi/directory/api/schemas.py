@@ -20,7 +20,9 @@ class MeOut(Schema):
 
 
 class ApiTokenIn(Schema):
-    label: str = Field(min_length=1, max_length=100, description="Nom du jeton, ex. « script de sauvegarde »")
+    label: str = Field(
+        min_length=1, max_length=100, description="Nom du jeton, ex. « script de sauvegarde »"
+    )
 
 
 class ApiTokenOut(Schema):

@@ -5,10 +5,16 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from beffroi.api.auth import session_auth
-from beffroi.api.schemas import AUTHENTICATED_ERRORS, ErrorOut
+from beffroi.api.schemas import (
+    AUTHENTICATED_ERRORS,
+    BODY_ERRORS,
+    PATH_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+)
 from beffroi.directory import access, actions
 from beffroi.directory.api.schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut, MeOut
 from beffroi.directory.models import Agent, ApiToken
@@ -17,8 +23,13 @@ router = Router(tags=["annuaire"])
 
 
 def _agent(request: HttpRequest) -> Agent:
-    assert isinstance(request.auth, Agent)  # type: ignore[attr-defined]
-    return request.auth  # type: ignore[attr-defined]
+    agent = request.auth  # type: ignore[attr-defined]
+    assert isinstance(agent, Agent)
+    return agent
+
+
+def _address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def _me(agent: Agent) -> MeOut:
@@ -37,8 +48,13 @@ def _me(agent: Agent) -> MeOut:
 
 
 def _token(token: ApiToken) -> ApiTokenOut:
-    return ApiTokenOut(id=token.id, label=token.label, prefix=token.prefix,
-                       created_at=token.created_at, last_used_at=token.last_used_at)
+    return ApiTokenOut(
+        id=token.id,
+        label=token.label,
+        prefix=token.prefix,
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+    )
 
 
 @router.get("/me", response={200: MeOut, **AUTHENTICATED_ERRORS}, summary="Mon compte")
@@ -46,8 +62,11 @@ def me(request: HttpRequest) -> MeOut:
     return _me(_agent(request))
 
 
-@router.get("/me/tokens", response={200: list[ApiTokenOut], **AUTHENTICATED_ERRORS},
-            summary="Mes jetons d'API")
+@router.get(
+    "/me/tokens",
+    response={200: list[ApiTokenOut], **AUTHENTICATED_ERRORS},
+    summary="Mes jetons d'API",
+)
 def list_tokens(request: HttpRequest) -> list[ApiTokenOut]:
     return [_token(token) for token in access.access_own_api_tokens(_agent(request))]
 
@@ -56,20 +75,27 @@ def list_tokens(request: HttpRequest) -> list[ApiTokenOut]:
     "/me/tokens",
     # Only a signed-in person mints tokens: a leaked token must not be able to breed.
     auth=[session_auth],
-    response={201: ApiTokenCreatedOut, 422: ErrorOut, **AUTHENTICATED_ERRORS},
+    response={201: ApiTokenCreatedOut, **BODY_ERRORS},
     summary="Créer un jeton d'API",
+    description="Demande la session web et son jeton CSRF ; un jeton d'API est refusé (401). "
+    "Le jeton en clair n'est renvoyé qu'une fois.",
 )
-def create_token(request: HttpRequest, payload: ApiTokenIn) -> tuple[int, ApiTokenCreatedOut]:
+def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
     token, clear_text = actions.do_create_api_token(
-        _agent(request), payload.label, address=request.META.get("REMOTE_ADDR")
+        _agent(request), payload.label, address=_address(request)
     )
-    return 201, ApiTokenCreatedOut(**_token(token).dict(), token=clear_text)
+    return Status(201, ApiTokenCreatedOut(**_token(token).model_dump(), token=clear_text))
 
 
-@router.delete("/me/tokens/{token_id}", response={204: None, 404: ErrorOut, **AUTHENTICATED_ERRORS},
-               summary="Révoquer un jeton d'API")
-def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> tuple[int, None]:
+@router.delete(
+    "/me/tokens/{token_id}",
+    response={204: None, 404: ErrorOut, **WRITE_ERRORS, **PATH_ERRORS},
+    summary="Révoquer un jeton d'API",
+    description="Un jeton absent, déjà révoqué ou appartenant à quelqu'un d'autre donne la "
+    "même réponse 404.",
+)
+def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> Status:
     agent = _agent(request)
     token = access.access_own_api_token(agent, token_id)
-    actions.do_revoke_api_token(token, acting=agent, address=request.META.get("REMOTE_ADDR"))
-    return 204, None
+    actions.do_revoke_api_token(token, acting=agent, address=_address(request))
+    return Status(204, None)

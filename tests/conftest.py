@@ -1,0 +1,63 @@
+"""Fixtures for tests that run ``beffroi`` as a real process, the way an administrator does."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def beffroi(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 120
+            ) -> subprocess.CompletedProcess[str]:
+    """Run the ``beffroi`` command and capture what it prints."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "beffroi", *args],
+        input=stdin, capture_output=True, text=True, env=env, timeout=timeout, check=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _base_env(data_dir: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("BEFFROI_", "DJANGO_"))}
+    env["BEFFROI_DATA_DIR"] = str(data_dir)
+    env["BEFFROI_LOG_LEVEL"] = "WARNING"
+    return env
+
+
+@pytest.fixture
+def process_env(tmp_path) -> Iterator[dict[str, str]]:
+    """An environment for a fresh instance on the same engines as the suite.
+
+    On SQLite: a new data directory. With DATABASE_URL (CI's second run): a new PostgreSQL
+    database, dropped afterwards, so that the suite's own test database is never touched.
+    """
+    env = _base_env(tmp_path / "var")
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        env.pop("REDIS_URL", None)
+        yield env
+        return
+    import psycopg
+
+    name = f"beffroi_process_{uuid.uuid4().hex[:12]}"
+    base = database_url.rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = f"{base}/{name}"
+    try:
+        yield env
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
