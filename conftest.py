@@ -37,33 +37,54 @@ def _clear_cache():
 
 @pytest.fixture
 def maire(db) -> Agent:
-    return AgentFactory(username="maire", first_name="Claire", last_name="Dubois",
-                        job_title="Maire", kind=Agent.Kind.ELECTED, is_staff=True,
-                        is_superuser=True)
+    return AgentFactory(
+        username="maire",
+        first_name="Claire",
+        last_name="Dubois",
+        job_title="Maire",
+        kind=Agent.Kind.ELECTED,
+        is_staff=True,
+        is_superuser=True,
+    )
 
 
 @pytest.fixture
 def agent_voirie(db) -> Agent:
-    return AgentFactory(username="agent.voirie", first_name="Karim", last_name="Benali",
-                        job_title="Agent de voirie")
+    return AgentFactory(
+        username="agent.voirie", first_name="Karim", last_name="Benali", job_title="Agent de voirie"
+    )
 
 
 @pytest.fixture
 def agent_finances(db) -> Agent:
-    return AgentFactory(username="agent.finances", first_name="Sophie", last_name="Martin",
-                        job_title="Gestionnaire comptable")
+    return AgentFactory(
+        username="agent.finances",
+        first_name="Sophie",
+        last_name="Martin",
+        job_title="Gestionnaire comptable",
+    )
 
 
 @pytest.fixture
 def elu(db) -> Agent:
-    return AgentFactory(username="elu", first_name="Jean", last_name="Leroy",
-                        job_title="Adjoint aux travaux", kind=Agent.Kind.ELECTED)
+    return AgentFactory(
+        username="elu",
+        first_name="Jean",
+        last_name="Leroy",
+        job_title="Adjoint aux travaux",
+        kind=Agent.Kind.ELECTED,
+    )
 
 
 @pytest.fixture
 def invite_externe(db) -> Agent:
-    return AgentFactory(username="archi.dupont", first_name="Léa", last_name="Dupont",
-                        job_title="Architecte", kind=Agent.Kind.GUEST)
+    return AgentFactory(
+        username="archi.dupont",
+        first_name="Léa",
+        last_name="Dupont",
+        job_title="Architecte",
+        kind=Agent.Kind.GUEST,
+    )
 
 
 @pytest.fixture

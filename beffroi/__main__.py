@@ -23,7 +23,7 @@ La configuration se fait par variables d'environnement : voir docs/configuration
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if not args or args[0] in ("-h", "--help", "help", "aide") and len(args) == 1:
+    if not args or (args[0] in ("-h", "--help", "help", "aide") and len(args) == 1):
         sys.stdout.write(OVERVIEW)
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beffroi.conf.settings")

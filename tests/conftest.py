@@ -13,12 +13,18 @@ from pathlib import Path
 import pytest
 
 
-def beffroi(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 120
-            ) -> subprocess.CompletedProcess[str]:
+def beffroi(
+    *args: str, env: dict[str, str], stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the ``beffroi`` command and capture what it prints."""
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-m", "beffroi", *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=timeout, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -29,8 +35,11 @@ def free_port() -> int:
 
 
 def _base_env(data_dir: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("BEFFROI_", "DJANGO_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("BEFFROI_", "DJANGO_"))
+    }
     env["BEFFROI_DATA_DIR"] = str(data_dir)
     env["BEFFROI_LOG_LEVEL"] = "WARNING"
     return env

@@ -62,8 +62,16 @@ def test_init_creates_the_first_administrator_once(process_env, tmp_path):
 def test_user_add_reads_the_password_from_stdin(process_env):
     """`beffroi user add` takes the password on standard input, never as an argument."""
     beffroi("migrate", env=process_env)
-    result = beffroi("user", "add", "jeanne.martin", "--email", "jeanne.martin@ville-exemple.fr",
-                     "--password-stdin", env=process_env, stdin="Correct-Cheval-Batterie-42\n")
+    result = beffroi(
+        "user",
+        "add",
+        "jeanne.martin",
+        "--email",
+        "jeanne.martin@ville-exemple.fr",
+        "--password-stdin",
+        env=process_env,
+        stdin="Correct-Cheval-Batterie-42\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "Compte créé : jeanne.martin" in result.stdout
     assert "jeanne.martin" in beffroi("user", "list", env=process_env).stdout.split()
@@ -72,8 +80,16 @@ def test_user_add_reads_the_password_from_stdin(process_env):
 def test_user_add_explains_every_problem(process_env):
     """A weak password and a bad e-mail are both reported, and no account is created."""
     beffroi("migrate", env=process_env)
-    result = beffroi("user", "add", "paul", "--email", "pas-une-adresse", "--password-stdin",
-                     env=process_env, stdin="1234\n")
+    result = beffroi(
+        "user",
+        "add",
+        "paul",
+        "--email",
+        "pas-une-adresse",
+        "--password-stdin",
+        env=process_env,
+        stdin="1234\n",
+    )
     assert result.returncode == 1
     assert "Compte non créé" in result.stderr
     assert "email : " in result.stderr

@@ -25,16 +25,27 @@ def test_the_embedded_default_fails_with_a_clear_list(process_env):
     env.pop("REDIS_URL", None)
     result = beffroi("check", "--deploy", env=env)
     assert result.returncode == 1
-    for expected in ("beffroi.E001", "BEFFROI_SECRET_KEY", "beffroi.E003", "DATABASE_URL",
-                     "beffroi.E004", "BEFFROI_S3_BUCKET", "beffroi.E006",
-                     "BEFFROI_ALLOWED_HOSTS"):
+    for expected in (
+        "beffroi.E001",
+        "BEFFROI_SECRET_KEY",
+        "beffroi.E003",
+        "DATABASE_URL",
+        "beffroi.E004",
+        "BEFFROI_S3_BUCKET",
+        "beffroi.E006",
+        "BEFFROI_ALLOWED_HOSTS",
+    ):
         assert expected in result.stderr, expected
     assert "Traceback" not in result.stderr
 
 
 def test_debug_is_refused_in_production(process_env):
-    env = {**process_env, **PRODUCTION_READY, "BEFFROI_SECRET_KEY": secrets.token_urlsafe(50),
-           "BEFFROI_DEBUG": "true"}
+    env = {
+        **process_env,
+        **PRODUCTION_READY,
+        "BEFFROI_SECRET_KEY": secrets.token_urlsafe(50),
+        "BEFFROI_DEBUG": "true",
+    }
     result = beffroi("check", "--deploy", env=env)
     assert result.returncode == 1
     assert "beffroi.E005" in result.stderr

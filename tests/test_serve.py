@@ -30,9 +30,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 @contextmanager
 def running_server(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("ab") as output:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [sys.executable, "-m", "beffroi", "serve", "--port", str(port)],
-            env=env, stdout=output, stderr=subprocess.STDOUT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     try:
         wait_until_healthy(process, port, log)
@@ -61,10 +63,12 @@ def sign_in(opener: urllib.request.OpenerDirector, base: str, password: str) -> 
     page = opener.open(f"{base}/connexion/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert token is not None
-    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), "username": "admin",
-                                   "password": password}).encode()
-    request = urllib.request.Request(f"{base}/connexion/", data=body,
-                                     headers={"Referer": f"{base}/connexion/"})
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.group(1), "username": "admin", "password": password}
+    ).encode()
+    request = urllib.request.Request(
+        f"{base}/connexion/", data=body, headers={"Referer": f"{base}/connexion/"}
+    )
     try:
         return int(opener.open(request).status)
     except urllib.error.HTTPError as answer:
@@ -112,7 +116,6 @@ def test_a_port_in_use_is_reported(process_env, tmp_path):
     port = free_port()
     log = tmp_path / "serve.log"
     with running_server(process_env, port, log):
-        result = beffroi("serve", "--port", str(port), "--no-migrate", env=process_env,
-                         timeout=60)
+        result = beffroi("serve", "--port", str(port), "--no-migrate", env=process_env, timeout=60)
     assert result.returncode != 0
     assert "address already in use" in (result.stdout + result.stderr).lower()

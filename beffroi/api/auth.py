@@ -27,7 +27,12 @@ class TokenAuth(HttpBearer):
     openapi_description = "Jeton d'API personnel, créé depuis la page Profil."
 
     def authenticate(self, request: HttpRequest, token: str) -> Agent:
-        agent = authenticate_api_token(token, address=request.META.get("REMOTE_ADDR", ""))
+        try:
+            agent = authenticate_api_token(token, address=request.META.get("REMOTE_ADDR", ""))
+        except NotAuthenticated as error:
+            raise NotAuthenticated(
+                _("Ce jeton d'API n'est pas valide ou a été révoqué.")
+            ) from error
         request.user = agent
         return agent
 

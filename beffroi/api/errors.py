@@ -12,7 +12,9 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -46,12 +48,22 @@ def _field_name(location: Any) -> str:
     return ".".join(parts) or "__all__"
 
 
+# Pydantic's messages are English: the common problems, said in French.
+_VALIDATION_MESSAGES: dict[str, str | Promise] = {
+    "missing": gettext_lazy("Ce champ est obligatoire."),
+    "string_type": gettext_lazy("Une chaîne de caractères est attendue."),
+    "string_pattern_mismatch": gettext_lazy("Ce texte contient des caractères non permis."),
+    "uuid_parsing": gettext_lazy("Un identifiant (UUID) valide est attendu."),
+    "uuid_type": gettext_lazy("Un identifiant (UUID) valide est attendu."),
+    "model_attributes_type": gettext_lazy("Un objet JSON est attendu."),
+    "dict_type": gettext_lazy("Un objet JSON est attendu."),
+    "model_type": gettext_lazy("Un objet JSON est attendu."),
+}
+
+
 def _validation_message(problem: Mapping[str, Any]) -> str:
-    """Pydantic's message for one problem, said in French for the common cases."""
     kind = problem.get("type", "")
     context = problem.get("ctx") or {}
-    if kind == "missing":
-        return _("Ce champ est obligatoire.")
     if kind == "string_too_short":
         return _("Saisissez au moins %(count)s caractère(s).") % {
             "count": context.get("min_length", 1)
@@ -60,13 +72,7 @@ def _validation_message(problem: Mapping[str, Any]) -> str:
         return _("Saisissez au plus %(count)s caractères.") % {
             "count": context.get("max_length", "")
         }
-    if kind == "string_type":
-        return _("Une chaîne de caractères est attendue.")
-    if kind in ("uuid_parsing", "uuid_type"):
-        return _("Un identifiant (UUID) valide est attendu.")
-    if kind in ("model_attributes_type", "dict_type", "model_type"):
-        return _("Un objet JSON est attendu.")
-    return _("Valeur invalide.")
+    return str(_VALIDATION_MESSAGES.get(kind, gettext_lazy("Valeur invalide.")))
 
 
 _HTTP_CODES = {

@@ -23,9 +23,10 @@ def record(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"last_hash": GENESIS_HASH}
         )
+        known_actor = actor is not None and actor.is_authenticated
         event = AuditEvent(
-            actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
-            actor_label=actor.get_username() if actor is not None and actor.is_authenticated else "",
+            actor_id=actor.pk if known_actor else None,
+            actor_label=actor.get_username() if known_actor else "",
             address=address,
             action=action,
             target_type=target._meta.label_lower if target is not None else "",

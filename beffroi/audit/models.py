@@ -43,3 +43,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("tête de chaîne d'audit")
+
+    def __str__(self) -> str:
+        return self.last_hash

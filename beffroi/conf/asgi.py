@@ -14,7 +14,7 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beffroi.conf.settings")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
@@ -28,7 +28,8 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# Loose on purpose: Django, channels and WSGI bridges each type their callables differently.
+ASGIApp = Callable[..., Awaitable[None]]
 Hook = Callable[[], Awaitable[None]]
 
 logger = logging.getLogger(__name__)

@@ -14,55 +14,71 @@ from django.core import checks
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def production_engines(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[checks.CheckMessage]:
+def production_engines(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     if not settings.PRODUCTION:
         return []
     problems: list[checks.CheckMessage] = []
     if settings.SECRET_KEY == settings.MISSING_SECRET_KEY:
-        problems.append(checks.Error(
-            "Aucune clé secrète n'est définie.",
-            hint="Définissez BEFFROI_SECRET_KEY (ou BEFFROI_SECRET_KEY_FILE) : 50 caractères "
-                 "aléatoires au moins, par exemple le résultat de "
-                 "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
-            id="beffroi.E001",
-        ))
+        problems.append(
+            checks.Error(
+                "Aucune clé secrète n'est définie.",
+                hint="Définissez BEFFROI_SECRET_KEY (ou BEFFROI_SECRET_KEY_FILE) : 50 caractères "
+                "aléatoires au moins, par exemple le résultat de "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
+                id="beffroi.E001",
+            )
+        )
     elif len(settings.SECRET_KEY) < 50:
-        problems.append(checks.Error(
-            "La clé secrète est trop courte (moins de 50 caractères).",
-            hint="Donnez à BEFFROI_SECRET_KEY une valeur aléatoire d'au moins 50 caractères.",
-            id="beffroi.E002",
-        ))
+        problems.append(
+            checks.Error(
+                "La clé secrète est trop courte (moins de 50 caractères).",
+                hint="Donnez à BEFFROI_SECRET_KEY une valeur aléatoire d'au moins 50 caractères.",
+                id="beffroi.E002",
+            )
+        )
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        problems.append(checks.Error(
-            "La base de données est SQLite, réservée à l'usage sur un seul poste.",
-            hint="Définissez DATABASE_URL, par exemple "
-                 "postgres://beffroi:motdepasse@127.0.0.1:5432/beffroi.",
-            id="beffroi.E003",
-        ))
+        problems.append(
+            checks.Error(
+                "La base de données est SQLite, réservée à l'usage sur un seul poste.",
+                hint="Définissez DATABASE_URL, par exemple "
+                "postgres://beffroi:motdepasse@127.0.0.1:5432/beffroi.",
+                id="beffroi.E003",
+            )
+        )
     if not settings.S3_BUCKET:
-        problems.append(checks.Error(
-            "Les fichiers sont stockés sur le disque local de ce nœud.",
-            hint="Définissez BEFFROI_S3_BUCKET, BEFFROI_S3_ENDPOINT_URL, "
-                 "BEFFROI_S3_ACCESS_KEY_ID et BEFFROI_S3_SECRET_ACCESS_KEY pour un stockage "
-                 "objet compatible S3.",
-            id="beffroi.E004",
-        ))
+        problems.append(
+            checks.Error(
+                "Les fichiers sont stockés sur le disque local de ce nœud.",
+                hint="Définissez BEFFROI_S3_BUCKET, BEFFROI_S3_ENDPOINT_URL, "
+                "BEFFROI_S3_ACCESS_KEY_ID et BEFFROI_S3_SECRET_ACCESS_KEY pour un stockage "
+                "objet compatible S3.",
+                id="beffroi.E004",
+            )
+        )
     if settings.DEBUG:
-        problems.append(checks.Error(
-            "Le mode de débogage est activé.",
-            hint="Retirez BEFFROI_DEBUG ou donnez-lui la valeur false.",
-            id="beffroi.E005",
-        ))
+        problems.append(
+            checks.Error(
+                "Le mode de débogage est activé.",
+                hint="Retirez BEFFROI_DEBUG ou donnez-lui la valeur false.",
+                id="beffroi.E005",
+            )
+        )
     if not settings.ALLOWED_HOSTS:
-        problems.append(checks.Error(
-            "Aucun nom d'hôte autorisé.",
-            hint="Définissez BEFFROI_ALLOWED_HOSTS, par exemple beffroi.mairie-exemple.fr.",
-            id="beffroi.E006",
-        ))
+        problems.append(
+            checks.Error(
+                "Aucun nom d'hôte autorisé.",
+                hint="Définissez BEFFROI_ALLOWED_HOSTS, par exemple beffroi.mairie-exemple.fr.",
+                id="beffroi.E006",
+            )
+        )
     if not settings.REDIS_URL:
-        problems.append(checks.Warning(
-            "Sans Redis, le cache et les événements en temps réel restent propres à ce nœud.",
-            hint="Définissez REDIS_URL dès que plusieurs nœuds servent Beffroi.",
-            id="beffroi.W001",
-        ))
+        problems.append(
+            checks.Warning(
+                "Sans Redis, le cache et les événements en temps réel restent propres à ce nœud.",
+                hint="Définissez REDIS_URL dès que plusieurs nœuds servent Beffroi.",
+                id="beffroi.W001",
+            )
+        )
     return problems

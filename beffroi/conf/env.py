@@ -48,9 +48,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise EnvError(
-        f"{name}={value!r} n'est pas un booléen : utilisez true ou false (ou 1 / 0)."
-    )
+    raise EnvError(f"{name}={value!r} n'est pas un booléen : utilisez true ou false (ou 1 / 0).")
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:

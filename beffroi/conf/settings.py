@@ -134,9 +134,7 @@ def _database(url: str | None) -> dict[str, Any]:
                 # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock
                 # at BEGIN so that two writers queue instead of failing with "database is locked".
                 "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -147,7 +145,8 @@ def _database(url: str | None) -> dict[str, Any]:
             dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         )
     except ValueError as error:
-        raise EnvError(f"DATABASE_URL n'est pas une adresse de base de données valide : {error}")
+        message = f"DATABASE_URL n'est pas une adresse de base de données valide : {error}"
+        raise EnvError(message) from None
     return parsed
 
 

@@ -24,4 +24,3 @@ handler400 = "beffroi.web.views.bad_request"
 handler403 = "beffroi.web.views.permission_denied"
 handler404 = "beffroi.web.views.page_not_found"
 handler500 = "beffroi.web.views.server_error"
-

@@ -22,9 +22,7 @@ def agent_group(agent_id: object) -> str:
     return f"agent.{agent_id}"
 
 
-def publish_on_commit(
-    groups: Iterable[str], event_type: str, payload: Mapping[str, Any]
-) -> None:
+def publish_on_commit(groups: Iterable[str], event_type: str, payload: Mapping[str, Any]) -> None:
     """Send ``{type, payload}`` to each group after the current transaction commits."""
     message = {"type": "beffroi.event", "event": {"type": event_type, "payload": dict(payload)}}
     targets = list(groups)

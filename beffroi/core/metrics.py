@@ -29,11 +29,27 @@ http_latency = Histogram(
 _FAMILIES = ("/api/", "/dav/", "/ws/", "/static/", "/admin/", "/metrics", "/healthz", "/readyz")
 
 
+# Methods are named by the client: any other than these is counted as OTHER.
+_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+    # WebDAV and CalDAV
+    | {"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT", "MKCALENDAR"}
+)
+
+
 def route_family(path: str) -> str:
     for prefix in _FAMILIES:
         if path.startswith(prefix):
             return prefix.strip("/")
     return "web"
+
+
+def observe_request(method: str | None, path: str, status: int, seconds: float) -> None:
+    """Count one answered HTTP request and its latency."""
+    family = route_family(path)
+    method_label = method if method in _METHODS else "OTHER"
+    http_requests.labels(method_label, family, f"{status // 100}xx").inc()
+    http_latency.labels(family).observe(seconds)
 
 
 class TaskQueueCollector(Collector):

@@ -31,35 +31,37 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
-        started = time.perf_counter()
         try:
+            started = time.perf_counter()
             response = self.get_response(request)
+            elapsed = time.perf_counter() - started
+            response["X-Request-ID"] = request_id
+            metrics.observe_request(request.method, request.path, response.status_code, elapsed)
+            self._log(request, request_id, response.status_code, elapsed)
         finally:
             request_id_var.reset(token)
-        elapsed = time.perf_counter() - started
-        response["X-Request-ID"] = request_id
-        family = metrics.route_family(request.path)
-        metrics.http_requests.labels(request.method, family, f"{response.status_code // 100}xx").inc()
-        metrics.http_latency.labels(family).observe(elapsed)
+        return response
+
+    @staticmethod
+    def _log(request: HttpRequest, request_id: str, status: int, elapsed: float) -> None:
         user = getattr(request, "user", None)
         access_log.info(
             "%s %s %s",
             request.method,
             request.path,
-            response.status_code,
+            status,
             extra={
                 "fields": {
                     "request_id": request_id,
                     "method": request.method,
                     # The path only: query strings may carry tokens.
                     "path": request.path,
-                    "status": response.status_code,
+                    "status": status,
                     "duration_ms": round(elapsed * 1000, 2),
                     "agent": str(user.pk) if user is not None and user.is_authenticated else None,
                 }
             },
         )
-        return response
 
 
 # No inline script anywhere: every script is a file served by Beffroi itself.

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django_tasks import Task, task
+from django_tasks import task
+from django_tasks.base import Task
 
 __all__ = ["Task", "enqueue_on_commit", "task"]
 

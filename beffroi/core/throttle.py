@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +20,9 @@ from beffroi.core.errors import TooManyAttempts
 
 MAX_DELAY_SECONDS = 15 * 60
 _WINDOW_SECONDS = 24 * 60 * 60
+
+# Seconds since the epoch. Tests move this clock instead of sleeping.
+clock: Callable[[], float] = time.time
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ def _delay_after(failures: int, free: int) -> float:
 
 def check_allowed(attempt: CredentialAttempt) -> None:
     """Raise ``TooManyAttempts`` while this attempt must still wait."""
-    now = time.time()
+    now = clock()
     wait = 0.0
     for key, free in attempt.counters():
         state = cache.get(key)
@@ -65,7 +69,7 @@ def check_allowed(attempt: CredentialAttempt) -> None:
 
 def record_failure(attempt: CredentialAttempt) -> int:
     """Count one failure; return the failures now counted for the (account, address) pair."""
-    now = time.time()
+    now = clock()
     counts = []
     for key, _free in attempt.counters():
         failures, _ = cache.get(key) or (0, now)

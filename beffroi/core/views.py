@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -31,13 +33,21 @@ def _check_database() -> None:
 
 
 def _check_storage() -> None:
-    # A lookup of a name that never exists: proves the store answers, writes nothing.
+    if isinstance(default_storage, FileSystemStorage):
+        # On local disk a lookup never fails, even with the volume gone: write and remove a
+        # probe instead, which proves the directory is there and writable (and cheap).
+        name = default_storage.save(f"readyz/{uuid.uuid4().hex}", ContentFile(b""))
+        default_storage.delete(name)
+        return
+    # An object store answers a lookup of a name that never exists (a HEAD) without writing;
+    # a wrong bucket or credentials make it fail.
     default_storage.exists("readyz-probe")
 
 
 def _check_redis() -> None:
     import redis
 
+    assert settings.REDIS_URL
     client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
     try:
         client.ping()

@@ -38,8 +38,9 @@ def authenticate_password(
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, Agent) or not _usable(user):
         failures = throttle.record_failure(attempt)
-        actions.do_record_failed_sign_in(username, channel=channel, address=address,
-                                         failures=failures)
+        actions.do_record_failed_sign_in(
+            username, channel=channel, address=address, failures=failures
+        )
         raise NotAuthenticated(_wrong_credentials())
     throttle.record_success(attempt)
     actions.do_record_sign_in(user, channel=channel, address=address)
@@ -56,8 +57,10 @@ def authenticate_api_token(clear_text: str, *, address: str) -> Agent:
         if prefix
         else None
     )
-    if token is None or not tokens.matches(clear_text, token.secret_hash) or not _usable(
-        token.agent
+    if (
+        token is None
+        or not tokens.matches(clear_text, token.secret_hash)
+        or not _usable(token.agent)
     ):
         throttle.record_failure(attempt)
         raise NotAuthenticated(_wrong_credentials())

@@ -47,8 +47,9 @@ def _validate_new_agent(new: NewAgent) -> dict[str, list[str]]:
             problems["email"] = [_("Cette adresse électronique n'est pas valide.")]
     if new.kind not in Agent.Kind.values:
         problems["kind"] = [_("Catégorie inconnue.")]
-    candidate = Agent(username=new.username, email=new.email, first_name=new.first_name,
-                      last_name=new.last_name)
+    candidate = Agent(
+        username=new.username, email=new.email, first_name=new.first_name, last_name=new.last_name
+    )
     try:
         validate_password(new.password, user=candidate)
     except ValidationError as error:
@@ -56,8 +57,9 @@ def _validate_new_agent(new: NewAgent) -> dict[str, list[str]]:
     return problems
 
 
-def do_create_agent(new: NewAgent, *, acting: Agent | None = None,
-                    address: str | None = None) -> Agent:
+def do_create_agent(
+    new: NewAgent, *, acting: Agent | None = None, address: str | None = None
+) -> Agent:
     """Create an agent account, or raise ``InvalidInput`` naming every field at fault."""
     problems = _validate_new_agent(new)
     if problems:
@@ -107,8 +109,9 @@ def do_create_first_administrator() -> tuple[Agent, str] | None:
     return agent, password
 
 
-def do_create_api_token(agent: Agent, label: str, *, address: str | None = None
-                        ) -> tuple[ApiToken, str]:
+def do_create_api_token(
+    agent: Agent, label: str, *, address: str | None = None
+) -> tuple[ApiToken, str]:
     """Issue a personal API token; its clear text is returned once and never stored."""
     label = label.strip()
     if not label or len(label) > 100:
@@ -118,10 +121,16 @@ def do_create_api_token(agent: Agent, label: str, *, address: str | None = None
         token = ApiToken.objects.create(
             agent=agent, label=label, prefix=issued.prefix, secret_hash=issued.secret_hash
         )
-        record("directory.api_token_created", actor=agent, target=token, address=address,
-               details={"label": label, "prefix": issued.prefix})
-        publish_on_commit([agent_group(agent.pk)], "directory.api_tokens_changed",
-                          {"token": str(token.pk)})
+        record(
+            "directory.api_token_created",
+            actor=agent,
+            target=token,
+            address=address,
+            details={"label": label, "prefix": issued.prefix},
+        )
+        publish_on_commit(
+            [agent_group(agent.pk)], "directory.api_tokens_changed", {"token": str(token.pk)}
+        )
     return token, issued.clear_text
 
 
@@ -129,10 +138,16 @@ def do_revoke_api_token(token: ApiToken, *, acting: Agent, address: str | None =
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        record("directory.api_token_revoked", actor=acting, target=token, address=address,
-               details={"label": token.label, "prefix": token.prefix})
-        publish_on_commit([agent_group(token.agent_id)], "directory.api_tokens_changed",
-                          {"token": str(token.pk)})
+        record(
+            "directory.api_token_revoked",
+            actor=acting,
+            target=token,
+            address=address,
+            details={"label": token.label, "prefix": token.prefix},
+        )
+        publish_on_commit(
+            [agent_group(token.agent_id)], "directory.api_tokens_changed", {"token": str(token.pk)}
+        )
 
 
 def do_note_api_token_use(token: ApiToken) -> None:
@@ -144,12 +159,21 @@ def do_note_api_token_use(token: ApiToken) -> None:
 
 
 def do_record_sign_in(agent: Agent, *, channel: str, address: str | None) -> None:
-    record("directory.sign_in", actor=agent, target=agent, address=address,
-           details={"channel": channel})
+    record(
+        "directory.sign_in",
+        actor=agent,
+        target=agent,
+        address=address,
+        details={"channel": channel},
+    )
 
 
-def do_record_failed_sign_in(username: str, *, channel: str, address: str | None,
-                             failures: int) -> None:
+def do_record_failed_sign_in(
+    username: str, *, channel: str, address: str | None, failures: int
+) -> None:
     # The username as typed is kept (it may be a typo of a real one), never the password.
-    record("directory.sign_in_failed", address=address,
-           details={"channel": channel, "username": username[:150], "failures": failures})
+    record(
+        "directory.sign_in_failed",
+        address=address,
+        details={"channel": channel, "username": username[:150], "failures": failures},
+    )

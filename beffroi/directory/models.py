@@ -31,7 +31,7 @@ class Agent(BaseModel, AbstractUser):
         _("langue"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("agent")
         verbose_name_plural = _("agents")
         ordering = ["last_name", "first_name", "username"]

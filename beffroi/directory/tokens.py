@@ -7,7 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-TOKEN_TAG = "bfr"
+TOKEN_TAG = "bfr"  # noqa: S105 - the visible tag of a token, not a secret
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -26,7 +26,7 @@ from beffroi.web.forms import ApiTokenForm, SignInForm
 
 
 def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -56,8 +56,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except TooManyAttempts as error:
-            form.add_error(None, _("Trop de tentatives. Réessayez dans %(seconds)s secondes.")
-                           % {"seconds": error.retry_after})
+            form.add_error(
+                None,
+                _("Trop de tentatives. Réessayez dans %(seconds)s secondes.")
+                % {"seconds": error.retry_after},
+            )
             status = 429
         except NotAuthenticated as error:
             form.add_error(None, error.message)
@@ -67,8 +70,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_safe_next(request))
     elif request.method == "POST":
         status = 400
-    return render(request, "web/sign_in.html",
-                  {"form": form, "next": request.GET.get("next", "")}, status=status)
+    return render(
+        request,
+        "web/sign_in.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
 
 
 @require_POST
@@ -96,12 +103,16 @@ def profile(request: HttpRequest) -> HttpResponse:
             agent, form.cleaned_data["label"], address=_address(request)
         )
         form = ApiTokenForm()
-    return render(request, "web/profile.html", {
-        "agent": agent,
-        "tokens": access.access_own_api_tokens(agent),
-        "form": form,
-        "new_token": new_token,
-    })
+    return render(
+        request,
+        "web/profile.html",
+        {
+            "agent": agent,
+            "tokens": access.access_own_api_tokens(agent),
+            "form": form,
+            "new_token": new_token,
+        },
+    )
 
 
 @login_required
@@ -119,11 +130,18 @@ def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "web/error.html", {
-        "title": _("Formulaire expiré"),
-        "explanation": _("La page est restée ouverte trop longtemps ou vos cookies sont "
-                         "bloqués. Rechargez la page puis recommencez."),
-    }, status=403)
+    return render(
+        request,
+        "web/error.html",
+        {
+            "title": _("Formulaire expiré"),
+            "explanation": _(
+                "La page est restée ouverte trop longtemps ou vos cookies sont "
+                "bloqués. Rechargez la page puis recommencez."
+            ),
+        },
+        status=403,
+    )
 
 
 ErrorView = Callable[..., HttpResponse]
@@ -131,18 +149,30 @@ ErrorView = Callable[..., HttpResponse]
 
 def _error_page(status: int, title: Promise, explanation: Promise) -> ErrorView:
     def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-        return render(request, "web/error.html",
-                      {"title": title, "explanation": explanation}, status=status)
+        return render(
+            request, "web/error.html", {"title": title, "explanation": explanation}, status=status
+        )
 
     return view
 
 
-bad_request = _error_page(400, gettext_lazy("Requête invalide"),
-                          gettext_lazy("La demande envoyée n'a pas pu être comprise."))
-permission_denied = _error_page(403, gettext_lazy("Accès refusé"),
-                                gettext_lazy("Vous n'avez pas accès à cette page."))
-page_not_found = _error_page(404, gettext_lazy("Page introuvable"),
-                             gettext_lazy("Cette page n'existe pas ou vous n'y avez pas accès."))
-server_error = _error_page(500, gettext_lazy("Erreur inattendue"),
-                           gettext_lazy("Une erreur est survenue de notre côté. Elle a été "
-                                        "enregistrée ; réessayez dans un instant."))
+bad_request = _error_page(
+    400,
+    gettext_lazy("Requête invalide"),
+    gettext_lazy("La demande envoyée n'a pas pu être comprise."),
+)
+permission_denied = _error_page(
+    403, gettext_lazy("Accès refusé"), gettext_lazy("Vous n'avez pas accès à cette page.")
+)
+page_not_found = _error_page(
+    404,
+    gettext_lazy("Page introuvable"),
+    gettext_lazy("Cette page n'existe pas ou vous n'y avez pas accès."),
+)
+server_error = _error_page(
+    500,
+    gettext_lazy("Erreur inattendue"),
+    gettext_lazy(
+        "Une erreur est survenue de notre côté. Elle a été enregistrée ; réessayez dans un instant."
+    ),
+)

@@ -15,8 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def _three_events(agent) -> list[AuditEvent]:
     return [
-        record("directory.sign_in", actor=agent, target=agent, address="192.0.2.1",
-               details={"channel": "web"}),
+        record(
+            "directory.sign_in",
+            actor=agent,
+            target=agent,
+            address="192.0.2.1",
+            details={"channel": "web"},
+        ),
         record("directory.api_token_created", actor=agent, details={"label": "sauvegarde"}),
         record("directory.sign_in", actor=agent, target=agent, address="192.0.2.1"),
     ]
@@ -36,8 +41,10 @@ def test_an_edited_row_is_named(agent_voirie):
     events = _three_events(agent_voirie)
     table = AuditEvent._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET address = %s WHERE id = %s",  # noqa: S608
-                       ["203.0.113.9", events[1].id])
+        cursor.execute(
+            f"UPDATE {table} SET address = %s WHERE id = %s",  # noqa: S608
+            ["203.0.113.9", events[1].id],
+        )
     with pytest.raises(CommandError, match=rf"l'événement n° {events[1].id} : le contenu"):
         call_command("audit", "verify")
 

@@ -21,7 +21,11 @@ class MeOut(Schema):
 
 class ApiTokenIn(Schema):
     label: str = Field(
-        min_length=1, max_length=100, description="Nom du jeton, ex. « script de sauvegarde »"
+        min_length=1,
+        max_length=100,
+        # One line of text: no control character (PostgreSQL refuses NUL in text, too).
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="Nom du jeton, ex. « script de sauvegarde »",
     )
 
 

@@ -80,7 +80,7 @@ def list_tokens(request: HttpRequest) -> list[ApiTokenOut]:
     description="Demande la session web et son jeton CSRF ; un jeton d'API est refusé (401). "
     "Le jeton en clair n'est renvoyé qu'une fois.",
 )
-def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
+def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status[ApiTokenCreatedOut]:
     token, clear_text = actions.do_create_api_token(
         _agent(request), payload.label, address=_address(request)
     )
@@ -94,7 +94,7 @@ def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
     description="Un jeton absent, déjà révoqué ou appartenant à quelqu'un d'autre donne la "
     "même réponse 404.",
 )
-def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> Status:
+def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> Status[None]:
     agent = _agent(request)
     token = access.access_own_api_token(agent, token_id)
     actions.do_revoke_api_token(token, acting=agent, address=_address(request))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async as sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 from django.test import Client
 
@@ -59,9 +59,13 @@ async def test_a_socket_from_another_origin_is_refused():
     agent = await sync_to_async(AgentFactory)(username="karim")
     cookie = await sync_to_async(_session_cookie)(agent)
     communicator = WebsocketCommunicator(
-        application, "/ws/events/",
-        headers=[(b"origin", b"https://attaquant.example"), (b"host", b"localhost"),
-                 (b"cookie", cookie.encode())],
+        application,
+        "/ws/events/",
+        headers=[
+            (b"origin", b"https://attaquant.example"),
+            (b"host", b"localhost"),
+            (b"cookie", cookie.encode()),
+        ],
     )
     connected, _code = await communicator.connect()
     assert not connected

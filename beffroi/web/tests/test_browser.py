@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Response,
+    expect,
+    sync_playwright,
+)
 
 from beffroi.directory.models import Agent
 from beffroi.directory.tests.factories import DEFAULT_PASSWORD
@@ -54,18 +62,25 @@ def browser() -> Iterator[Browser]:
 def _open_context(
     browser: Browser, viewport: dict[str, int], *, bypass_csp: bool
 ) -> tuple[BrowserContext, Page, list[str]]:
-    """A fresh context (no cookies) and page, with the page's console errors collected."""
+    """A fresh context (no cookies) and page, collecting the page's script errors, console
+    errors (a CSP refusal is one) and failed stylesheets, scripts or images. A page itself may
+    answer 401 (a wrong password): that is a state under test, not a problem."""
     context = browser.new_context(viewport=viewport, bypass_csp=bypass_csp, locale="fr-FR")
     context.set_default_timeout(10_000)
     page = context.new_page()
     problems: list[str] = []
 
-    def keep_error(message: ConsoleMessage) -> None:
-        if message.type == "error":
+    def keep_console_error(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             problems.append(message.text)
 
-    page.on("console", keep_error)
+    def keep_failed_asset(response: Response) -> None:
+        if response.request.resource_type != "document" and response.status >= 400:
+            problems.append(f"{response.status} {response.url}")
+
+    page.on("console", keep_console_error)
     page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", keep_failed_asset)
     return context, page, problems
 
 
@@ -234,7 +249,7 @@ def test_pages_run_under_the_content_security_policy(live_server, strict_phone, 
     menu = page.get_by_role("button", name="Menu")
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
-    page.get_by_role("link", name="Mon profil").click()
+    page.get_by_role("navigation").get_by_role("link", name="Mon profil").click()
     page.get_by_label("Nom du jeton").fill("export comptable")
     page.get_by_role("button", name="Créer un jeton").click()
     expect(page.get_by_role("button", name="Copier le jeton")).to_be_visible()

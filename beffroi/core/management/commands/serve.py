@@ -25,14 +25,19 @@ class Command(BeffroiCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1",
-                            help="adresse d'écoute (défaut : 127.0.0.1)")
-        parser.add_argument("--port", type=int, default=8000,
-                            help="port HTTP (défaut : 8000)")
-        parser.add_argument("--role", choices=ROLES, default="all",
-                            help="all : tout ; web : HTTP seulement ; worker : tâches seulement")
-        parser.add_argument("--no-migrate", action="store_true",
-                            help="ne pas appliquer les migrations au démarrage")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)"
+        )
+        parser.add_argument("--port", type=int, default=8000, help="port HTTP (défaut : 8000)")
+        parser.add_argument(
+            "--role",
+            choices=ROLES,
+            default="all",
+            help="all : tout ; web : HTTP seulement ; worker : tâches seulement",
+        )
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="ne pas appliquer les migrations au démarrage"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.check(include_deployment_checks=settings.PRODUCTION, fail_level=checks.ERROR)

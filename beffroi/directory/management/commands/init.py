@@ -11,7 +11,7 @@ from django.core.management import call_command
 from beffroi.core.commands import BeffroiCommand
 from beffroi.directory.actions import do_create_first_administrator
 
-PASSWORD_FILE_NAME = "initial-admin-password"
+PASSWORD_FILE_NAME = "initial-admin-password"  # noqa: S105 - a file name
 
 
 class Command(BeffroiCommand):

@@ -34,8 +34,11 @@ class Command(BeffroiCommand):
             required=True,
             help="lire le mot de passe sur l'entrée standard (obligatoire : jamais en argument)",
         )
-        actions.add_parser("list", help="lister les identifiants, un par ligne",
-                           description="Affiche un identifiant par ligne.")
+        actions.add_parser(
+            "list",
+            help="lister les identifiants, un par ligne",
+            description="Affiche un identifiant par ligne.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
@@ -57,7 +60,10 @@ class Command(BeffroiCommand):
                 )
             )
         except InvalidInput as error:
-            lines = [f"  {field} : {message}" for field, messages in error.fields.items()
-                     for message in messages]
+            lines = [
+                f"  {field} : {message}"
+                for field, messages in error.fields.items()
+                for message in messages
+            ]
             raise CommandError("Compte non créé :\n" + "\n".join(lines)) from None
         self.stdout.write(f"Compte créé : {agent.username}")
