@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from beffroi.directory.models import Agent
+from beffroi.directory.models import Agent, Department, DepartmentMembership
 from beffroi.directory.tests.factories import AgentFactory
 
 PERSONAS = ("maire", "agent_voirie", "agent_finances", "elu", "invite_externe", "anonyme")
@@ -27,12 +27,48 @@ def _private_blobs(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 costs ~0.1 s a hash by design; tests that are not about hashing use a fast one.
+    (The sign-in timing benchmark and the process-level tests keep Argon2.)"""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def services_techniques(db) -> Department:
+    return Department.objects.get_or_create(
+        code="TECHNIQUES", defaults={"name": "Services techniques"}
+    )[0]
+
+
+@pytest.fixture
+def voirie(services_techniques) -> Department:
+    return Department.objects.get_or_create(
+        code="VOIRIE", defaults={"name": "Voirie", "parent": services_techniques}
+    )[0]
+
+
+@pytest.fixture
+def finances(db) -> Department:
+    return Department.objects.get_or_create(code="FINANCES", defaults={"name": "Finances"})[0]
+
+
+def _member_of(agent: Agent, department: Department, *, manager: bool = False) -> Agent:
+    DepartmentMembership.objects.get_or_create(
+        agent=agent, department=department, defaults={"is_manager": manager}
+    )
+    return agent
 
 
 @pytest.fixture
@@ -49,20 +85,34 @@ def maire(db) -> Agent:
 
 
 @pytest.fixture
-def agent_voirie(db) -> Agent:
-    return AgentFactory(
+def agent_voirie(voirie) -> Agent:
+    agent = AgentFactory(
         username="agent.voirie", first_name="Karim", last_name="Benali", job_title="Agent de voirie"
     )
+    return _member_of(agent, voirie)
 
 
 @pytest.fixture
-def agent_finances(db) -> Agent:
-    return AgentFactory(
+def agent_finances(finances) -> Agent:
+    agent = AgentFactory(
         username="agent.finances",
         first_name="Sophie",
         last_name="Martin",
         job_title="Gestionnaire comptable",
     )
+    return _member_of(agent, finances)
+
+
+@pytest.fixture
+def chef_services_techniques(services_techniques) -> Agent:
+    """Not a persona of its own: the manager of Services techniques (and so of Voirie)."""
+    agent = AgentFactory(
+        username="chef.techniques",
+        first_name="Michel",
+        last_name="Garnier",
+        job_title="Directeur des services techniques",
+    )
+    return _member_of(agent, services_techniques, manager=True)
 
 
 @pytest.fixture

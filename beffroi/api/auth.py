@@ -62,7 +62,7 @@ class AgentSessionAuth(SessionAuth):
         if key is None:
             return None
         user = super().authenticate(request, key)
-        if user is None or not isinstance(user, Agent) or user.status != Agent.Status.ACTIVE:
+        if not isinstance(user, Agent) or not user.can_sign_in:
             return None
         return user
 

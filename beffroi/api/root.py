@@ -39,7 +39,9 @@ api = BeffroiAPI(
     auth=[token_auth, session_auth],
     urls_namespace="api",
     openapi_url="/openapi.json",
-    docs_url="/docs",
+    # Ninja's Swagger page loads its code from a CDN and runs an inline script: neither is
+    # allowed here (no CDN, strict CSP). The document itself is served at /openapi.json.
+    docs_url=None,
 )
 errors.install(api)
 

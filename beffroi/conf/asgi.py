@@ -7,6 +7,7 @@ router answers it, running the startup and shutdown hooks that engines register.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -14,6 +15,7 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beffroi.conf.settings")
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
@@ -91,7 +93,72 @@ class Router:
                 return
 
 
+class BodyTooLarge(Exception):
+    pass
+
+
+def limit_body(app: ASGIApp, max_bytes: int) -> ASGIApp:
+    """Refuse HTTP bodies over ``max_bytes`` (declared or streamed) with a 413, before Django
+    spools them to disk."""
+
+    async def too_large(scope: Scope, send: Send) -> None:
+        api = scope.get("path", "").startswith("/api/")
+        body = (
+            json.dumps(
+                {
+                    "code": "corps_trop_volumineux",
+                    "message": "Le corps de la requête dépasse la taille autorisée.",
+                    "fields": {},
+                }
+            ).encode()
+            if api
+            else "Le corps de la requête dépasse la taille autorisée.\n".encode()
+        )
+        content_type = b"application/json" if api else b"text/plain; charset=utf-8"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", content_type), (b"connection", b"close")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def limited(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > max_bytes:
+                await too_large(scope, send)
+                return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await too_large(scope, send)
+
+    return limited
+
+
 application = Router(
-    default=django_application,
+    default=limit_body(django_application, settings.MAX_UPLOAD_BYTES),
     websocket=AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 )

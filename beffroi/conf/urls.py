@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 
 from beffroi.api.root import api
 from beffroi.api.root import not_found as api_not_found
 from beffroi.core import views as operations
+from beffroi.web import views as web_views
 
 admin.site.site_header = "Beffroi"
 admin.site.site_title = "Beffroi"
@@ -15,7 +15,7 @@ urlpatterns = [
     path("metrics", operations.metrics_view, name="metrics"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
-    path("i18n/langue/", set_language, name="set_language"),
+    path("i18n/langue/", web_views.choose_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("beffroi.web.urls")),
 ]
@@ -23,4 +23,6 @@ urlpatterns = [
 handler400 = "beffroi.web.views.bad_request"
 handler403 = "beffroi.web.views.permission_denied"
 handler404 = "beffroi.web.views.page_not_found"
-handler500 = "beffroi.web.views.server_error"
+# Django's own 500 view renders templates/500.html without context processors or database
+# access, so the page still shows when the database is what failed.
+handler500 = "django.views.defaults.server_error"

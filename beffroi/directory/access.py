@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
 from beffroi.core import throttle
 from beffroi.core.errors import NotAuthenticated, NotFound
 from beffroi.directory import actions, policies, tokens
-from beffroi.directory.models import Agent, ApiToken
+from beffroi.directory.models import Agent, ApiToken, Department
 
-
-def _usable(agent: Agent) -> bool:
-    return agent.is_active and agent.status == Agent.Status.ACTIVE
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def authenticate_password(
@@ -35,8 +35,11 @@ def authenticate_password(
     """
     attempt = throttle.CredentialAttempt(scope="password", account=username, address=address)
     throttle.check_allowed(attempt)
-    user = authenticate(request, username=username, password=password)
-    if not isinstance(user, Agent) or not _usable(user):
+    # Control characters (NUL included) are never part of a username or password: answer as
+    # for a wrong password, without sending them to the database.
+    printable = not _CONTROL.search(username) and not _CONTROL.search(password)
+    user = authenticate(request, username=username, password=password) if printable else None
+    if not isinstance(user, Agent) or not user.can_sign_in:
         failures = throttle.record_failure(attempt)
         actions.do_record_failed_sign_in(
             username, channel=channel, address=address, failures=failures
@@ -49,9 +52,13 @@ def authenticate_password(
 
 def authenticate_api_token(clear_text: str, *, address: str) -> Agent:
     """The agent owning a valid, unrevoked personal API token."""
-    attempt = throttle.CredentialAttempt(scope="token", account="", address=address)
-    throttle.check_allowed(attempt)
     prefix = tokens.prefix_of(clear_text)
+    # Counted per token prefix and address, so that one script with a stale token does not
+    # lock out every other script of the town hall behind the same address.
+    attempt = throttle.CredentialAttempt(
+        scope="token", account=prefix or "malformed", address=address
+    )
+    throttle.check_allowed(attempt)
     token = (
         ApiToken.objects.select_related("agent").filter(prefix=prefix, revoked_at=None).first()
         if prefix
@@ -60,7 +67,7 @@ def authenticate_api_token(clear_text: str, *, address: str) -> Agent:
     if (
         token is None
         or not tokens.matches(clear_text, token.secret_hash)
-        or not _usable(token.agent)
+        or not token.agent.can_sign_in
     ):
         throttle.record_failure(attempt)
         raise NotAuthenticated(_wrong_credentials())
@@ -89,3 +96,49 @@ def access_own_api_token(agent: Agent, token_id: uuid.UUID) -> ApiToken:
     if token is None:
         raise NotFound()
     return token
+
+
+def access_department_by_id(user: Agent | AnonymousUser, department_id: uuid.UUID) -> Department:
+    department = Department.objects.filter(pk=department_id).first()
+    if department is None or not policies.department_abilities(user, department).view:
+        raise NotFound()
+    return department
+
+
+def access_departments(user: Agent | AnonymousUser) -> list[Department]:
+    """The organisation chart as this person may see it (guests see none of it)."""
+    if not isinstance(user, Agent) or not user.can_sign_in or user.kind == Agent.Kind.GUEST:
+        return []
+    return list(Department.objects.select_related("parent").order_by("name"))
+
+
+SEARCH_LIMIT = 50
+
+
+def access_agents(
+    user: Agent | AnonymousUser,
+    *,
+    search: str = "",
+    department: Department | None = None,
+    limit: int = SEARCH_LIMIT,
+) -> list[Agent]:
+    """Agents this person may see, for pickers and the directory: active colleagues for an
+    agent, only themselves for a guest, everyone (departed included) for an administrator."""
+    if not isinstance(user, Agent) or not user.can_sign_in:
+        return []
+    agents = Agent.objects.all()
+    if user.kind == Agent.Kind.GUEST:
+        agents = agents.filter(pk=user.pk)
+    elif not user.is_superuser:
+        agents = agents.filter(status=Agent.Status.ACTIVE)
+    for word in search.split()[:5]:
+        agents = agents.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(job_title__icontains=word)
+        )
+    if department is not None:
+        agents = agents.filter(memberships__department=department)
+    return list(agents.distinct().order_by("last_name", "first_name", "username")[:limit])

@@ -1,13 +1,100 @@
-"""The commune's people: agents (the user model) and their personal API tokens."""
+"""The commune's organisation chart and its people.
+
+The organisation, its departments ("services") as a tree, the agents who work there (the user
+model, since the first migration), groups of agents, and the tokens agents use from scripts.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from beffroi.core.models import BaseModel
+
+
+class Organisation(BaseModel):
+    """The commune itself. There is one per instance (``Organisation.current()``)."""
+
+    name = models.CharField(_("nom"), max_length=200, default="Ville-Exemple")
+    siren = models.CharField(
+        _("SIREN"),
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^\d{9}$", _("Le SIREN compte 9 chiffres."))],
+    )
+    insee_code = models.CharField(
+        _("code INSEE"),
+        max_length=5,
+        blank=True,
+        validators=[
+            RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Le code INSEE compte 5 caractères."))
+        ],
+    )
+    mail_domains = models.JSONField(_("domaines de messagerie"), default=list, blank=True)
+    # Roles (see ``Role``) whose members must use a second factor from their next sign-in.
+    second_factor_roles = models.JSONField(
+        _("second facteur obligatoire pour"), default=list, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Organisation:
+        organisation = cls.objects.order_by("created_at").first()
+        if organisation is None:
+            organisation = cls.objects.create()
+        return organisation
+
+
+class Department(BaseModel):
+    """A department ("service") of the organisation chart: Services techniques → Voirie."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9_-]*$",
+                _("Le code s'écrit en majuscules, chiffres, tirets (ex. : VOIRIE)."),
+            )
+        ],
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("service parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """What a person is in the organisation; policies and the second-factor rule use these."""
+
+    ADMINISTRATOR = "administrator", _("administrateur de l'organisation")
+    DEPARTMENT_MANAGER = "department_manager", _("responsable de service")
+    AGENT = "agent", _("agent")
+    ELECTED = "elected", _("élu")
+    GUEST = "guest", _("invité")
 
 
 class Agent(BaseModel, AbstractUser):
@@ -30,6 +117,24 @@ class Agent(BaseModel, AbstractUser):
     language = models.CharField(
         _("langue"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    office = models.CharField(_("bureau"), max_length=150, blank=True)
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("responsable"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    departments: models.ManyToManyField[Department, DepartmentMembership] = models.ManyToManyField(
+        Department,
+        through="DepartmentMembership",
+        related_name="agents",
+        verbose_name=_("services"),
+        blank=True,
+    )
+    must_change_password = models.BooleanField(_("doit changer son mot de passe"), default=False)
+    departed_at = models.DateTimeField(_("parti le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("agent")
@@ -39,6 +144,46 @@ class Agent(BaseModel, AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def can_sign_in(self) -> bool:
+        return self.is_active and self.status == Agent.Status.ACTIVE
+
+
+class DepartmentMembership(BaseModel):
+    """An agent works in a department, perhaps as one of its managers."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="memberships")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
+    is_manager = models.BooleanField(_("responsable du service"), default=False)
+
+    class Meta:
+        verbose_name = _("appartenance à un service")
+        verbose_name_plural = _("appartenances à un service")
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "department"], name="one_membership_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} · {self.department}"
+
+
+class AgentGroup(BaseModel):
+    """Any set of agents, across departments: « Élus », « Cellule de crise »."""
+
+    name = models.CharField(_("nom"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(
+        Agent, related_name="agent_groups", verbose_name=_("membres"), blank=True
+    )
+
+    class Meta:
+        verbose_name = _("groupe")
+        verbose_name_plural = _("groupes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ApiToken(BaseModel):

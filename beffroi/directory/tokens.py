@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -28,11 +29,13 @@ def digest(clear_text: str) -> str:
     return hashlib.sha256(clear_text.encode()).hexdigest()
 
 
+_SHAPE = re.compile(rf"^{TOKEN_TAG}_([0-9a-f]{{8}})_[A-Za-z0-9_-]{{20,100}}$")
+
+
 def prefix_of(clear_text: str) -> str | None:
-    parts = clear_text.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_TAG or len(parts[1]) != 8:
-        return None
-    return parts[1]
+    """The lookup prefix of a well-formed token, or None for anything else (NUL bytes too)."""
+    match = _SHAPE.match(clear_text)
+    return match.group(1) if match else None
 
 
 def matches(clear_text: str, secret_hash: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from beffroi.core.errors import NotAuthenticated, NotFound, TooManyAttempts
 from beffroi.directory import access, actions
@@ -36,6 +38,27 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return target
     return reverse("web:home")
+
+
+def _remember_language(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",  # as settings.LANGUAGE_COOKIE_SAMESITE, for Django's own switch
+    )
+
+
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, also remembered on the agent's account when signed in."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if isinstance(request.user, Agent) and language in dict(settings.LANGUAGES):
+        actions.do_set_language(request.user, language)
+    return response
 
 
 @never_cache
@@ -67,7 +90,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             status = 401
         else:
             login(request, agent)
-            return HttpResponseRedirect(_safe_next(request))
+            response = HttpResponseRedirect(_safe_next(request))
+            _remember_language(response, agent.language)
+            return response
     elif request.method == "POST":
         status = 400
     return render(
@@ -168,11 +193,4 @@ page_not_found = _error_page(
     404,
     gettext_lazy("Page introuvable"),
     gettext_lazy("Cette page n'existe pas ou vous n'y avez pas accès."),
-)
-server_error = _error_page(
-    500,
-    gettext_lazy("Erreur inattendue"),
-    gettext_lazy(
-        "Une erreur est survenue de notre côté. Elle a été enregistrée ; réessayez dans un instant."
-    ),
 )

@@ -51,8 +51,9 @@ def test_json_that_is_not_an_object_is_a_422(browser):
     """Valid JSON of the wrong kind (a list) is refused as invalid data."""
     client, csrf = browser
 
-    response = client.post("/api/v1/me/tokens", "[1, 2]", content_type="application/json",
-                           headers=csrf)
+    response = client.post(
+        "/api/v1/me/tokens", "[1, 2]", content_type="application/json", headers=csrf
+    )
 
     assert response.status_code == 422
     assert _error(response)["code"] == "donnees_invalides"
@@ -65,8 +66,7 @@ def test_body_over_the_configured_limit_is_a_413(browser, settings):
     settings.MAX_REQUEST_BODY_BYTES = 1024
     body = json.dumps({"label": "x" * 2000})
 
-    response = client.post("/api/v1/me/tokens", body, content_type="application/json",
-                           headers=csrf)
+    response = client.post("/api/v1/me/tokens", body, content_type="application/json", headers=csrf)
 
     assert response.status_code == 413
     assert _error(response) == {
@@ -84,15 +84,16 @@ def test_body_over_djangos_own_limit_is_also_a_413(browser, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     body = json.dumps({"label": "x" * 2000})
 
-    response = client.post("/api/v1/me/tokens", body, content_type="application/json",
-                           headers=csrf)
+    response = client.post("/api/v1/me/tokens", body, content_type="application/json", headers=csrf)
 
     assert response.status_code == 413
     assert _error(response)["code"] == "corps_trop_volumineux"
     assert not ApiToken.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nulle-part", "/api/v1/", "/api/v2/me", "/api/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nulle-part", "/api/v1/", "/api/v1/docs", "/api/v2/me", "/api/"]
+)
 def test_unknown_address_under_the_api_is_a_json_404(db, path):
     """An address no endpoint answers is a 404 in the error shape, not the web 404 page."""
     response = Client().get(path)
@@ -127,3 +128,20 @@ def test_wrong_method_is_a_405_that_names_the_allowed_ones(agent_voirie, method,
         "fields": {},
     }
     assert sorted(response["Allow"].split(", ")) == allowed.split(", ")
+
+
+def test_content_length_that_is_not_a_number_is_a_400(browser):
+    """A Content-Length header that is not a number is refused before the body is read."""
+    client, csrf = browser
+
+    response = client.post(
+        "/api/v1/me/tokens",
+        '{"label": "x"}',
+        content_type="application/json",
+        headers=csrf,
+        CONTENT_LENGTH="douze",
+    )
+
+    assert response.status_code == 400
+    assert _error(response)["code"] == "requete_invalide"
+    assert not ApiToken.objects.exists()

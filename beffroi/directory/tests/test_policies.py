@@ -34,3 +34,26 @@ def test_a_departed_agent_is_visible_to_administrators_only(maire, agent_finance
     agent_voirie.save()
     assert abilities(maire, agent_voirie).view
     assert not abilities(agent_finances, agent_voirie).view
+
+
+@pytest.mark.django_db
+def test_a_department_manager_administers_the_departments_below(
+    chef_services_techniques, agent_voirie, agent_finances, maire
+):
+    """The head of Services techniques administers Voirie's agents, not Finances', not the maire."""
+    assert abilities(chef_services_techniques, agent_voirie).administer
+    assert abilities(chef_services_techniques, agent_voirie).change_status
+    assert not abilities(chef_services_techniques, agent_finances).administer
+    assert not abilities(chef_services_techniques, maire).administer
+    assert not abilities(chef_services_techniques, chef_services_techniques).change_status
+
+
+@pytest.mark.django_db
+def test_a_suspended_viewer_has_no_abilities(agent_voirie, agent_finances):
+    """A suspended account keeps no power, even over its own record."""
+    agent_finances.status = Agent.Status.SUSPENDED
+    agent_finances.save()
+    got = abilities(agent_finances, agent_voirie)
+    assert not got.view
+    assert not got.edit_profile
+    assert not got.administer

@@ -34,8 +34,12 @@ def test_profile_shows_who_is_signed_in(client, agent_voirie):
 
     assert response.status_code == 200
     page = response.content.decode()
-    for value in ("Karim Benali", "agent.voirie", "agent.voirie@ville-exemple.fr",
-                  "Agent de voirie"):
+    for value in (
+        "Karim Benali",
+        "agent.voirie",
+        "agent.voirie@ville-exemple.fr",
+        "Agent de voirie",
+    ):
         assert f"<dd>{value}</dd>" in page
     assert "Aucun jeton actif." in page
 
@@ -55,7 +59,7 @@ def test_a_new_token_is_shown_once_then_listed(client, agent_voirie):
     later = client.get(PROFILE).content.decode()
     assert shown.group(1) not in later
     assert TOKEN.search(later) is None
-    assert "<td data-label=\"Nom\">script de sauvegarde</td>" in later
+    assert '<td data-label="Nom">script de sauvegarde</td>' in later
     assert f"<code>bfr_{token.prefix}_…</code>" in later
 
 

@@ -68,9 +68,7 @@ def test_correct_credentials_lead_to_the_home_page(client, agent_voirie):
     assert response.status_code == 302
     assert response["Location"] == reverse("web:home")
     assert client.session[SESSION_KEY] == str(agent_voirie.pk)
-    assert AuditEvent.objects.filter(
-        action="directory.sign_in", actor_id=agent_voirie.pk
-    ).exists()
+    assert AuditEvent.objects.filter(action="directory.sign_in", actor_id=agent_voirie.pk).exists()
 
 
 def test_next_on_the_same_site_is_followed(client, agent_voirie):
