@@ -10,9 +10,9 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "beffroi"
-ADAPTERS = ("beffroi.api", "beffroi.dav", "beffroi.realtime", "beffroi.web")
+ADAPTERS = ("beffroi.api", "beffroi.dav", "beffroi.oidc", "beffroi.realtime", "beffroi.web")
 NOT_APPS = ("beffroi.core", "beffroi.conf")
-ADAPTER_FOLDERS = {"api", "management", "tests", "migrations"}
+ADAPTER_FOLDERS = {"api", "management", "tests", "migrations", "web"}
 
 
 def imports_of(path: Path) -> list[tuple[int, str]]:

@@ -76,12 +76,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
+    "oauth2_provider",
     "beffroi.core",
     "beffroi.audit",
     "beffroi.directory",
     "beffroi.web",
     "beffroi.api",
     "beffroi.realtime",
+    "beffroi.oidc",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -318,3 +328,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Proxies whose X-Forwarded-For / X-Forwarded-Proto headers ``beffroi serve`` believes.
 TRUSTED_PROXIES = env_list("BEFFROI_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+
+# --- Sign-in (django-allauth: accounts, second factors, sessions, external OIDC providers) -------
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- OIDC provider (django-oauth-toolkit: other tools of the commune sign agents in with Beffroi)
+
+# --- Directory import ---------------------------------------------------------------------------
+
+# --- Audit trail --------------------------------------------------------------------------------

@@ -17,6 +17,9 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("i18n/langue/", web_views.choose_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("compte/", include("allauth.urls")),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("console/", include("beffroi.directory.web.urls")),
     path("", include("beffroi.web.urls")),
 ]
 

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.directory import policies
+
 
 @dataclass(frozen=True)
 class NavigationEntry:
@@ -25,6 +27,6 @@ def entries_for(request: HttpRequest) -> list[NavigationEntry]:
         NavigationEntry(_("Accueil"), reverse("web:home"), "home"),
         NavigationEntry(_("Mon profil"), reverse("web:profile"), "profile"),
     ]
-    if user.is_staff:
-        entries.append(NavigationEntry(_("Administration"), reverse("admin:index"), "admin"))
+    if policies.may_open_console(user):
+        entries.append(NavigationEntry(_("Administration"), reverse("console:index"), "index"))
     return entries

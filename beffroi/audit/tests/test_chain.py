@@ -55,3 +55,11 @@ def test_a_deleted_row_is_named(agent_voirie):
     AuditEvent.objects.filter(pk=events[1].pk).delete()
     with pytest.raises(CommandError, match=rf"l'événement n° {events[2].id} : le lien"):
         call_command("audit", "verify")
+
+
+def test_control_characters_in_details_are_kept_visibly(agent_voirie):
+    """A NUL typed by an attacker is stored as U+FFFD (PostgreSQL's JSON refuses NUL)."""
+    event = record("directory.sign_in_failed", details={"username": "admin\x00--"})
+    event.refresh_from_db()
+    assert event.details == {"username": "admin\ufffd--"}
+    call_command("audit", "verify")

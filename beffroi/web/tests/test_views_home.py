@@ -32,4 +32,20 @@ def test_home_offers_administration_to_staff(client, maire):
     response = client.get("/")
 
     assert response.status_code == 200
-    assert '<a class="tile__link" href="/admin/">Administration</a>' in response.content.decode()
+    assert '<a class="tile__link" href="/console/">Administration</a>' in response.content.decode()
+
+
+def test_a_department_manager_also_finds_the_administration(client, chef_services_techniques):
+    """Managers administer their departments from the same console."""
+    client.force_login(chef_services_techniques)
+
+    page = client.get("/").content.decode()
+
+    assert 'href="/console/"' in page
+
+
+def test_an_agent_does_not_see_the_administration(client, agent_voirie):
+    client.force_login(agent_voirie)
+
+    assert 'href="/console/"' not in client.get("/").content.decode()
+    assert client.get("/console/").status_code == 404

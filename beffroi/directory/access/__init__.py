@@ -1,0 +1,27 @@
+"""Reads for a given person (``access_*``) and credential checks (``authenticate_*``).
+
+``access_*`` raises the same ``NotFound`` for what is missing and what the person may not see.
+"""
+
+from beffroi.directory.access.credentials import authenticate_api_token, authenticate_password
+from beffroi.directory.access.organisation import (
+    SEARCH_LIMIT,
+    access_agent_by_id,
+    access_agents,
+    access_department_by_id,
+    access_departments,
+    access_own_api_token,
+    access_own_api_tokens,
+)
+
+__all__ = [
+    "SEARCH_LIMIT",
+    "access_agent_by_id",
+    "access_agents",
+    "access_department_by_id",
+    "access_departments",
+    "access_own_api_token",
+    "access_own_api_tokens",
+    "authenticate_api_token",
+    "authenticate_password",
+]
