@@ -9,7 +9,7 @@ ASSETS := beffroi/static/build/main.js
 FRONTEND_SOURCES := $(wildcard frontend/src/*) frontend/build.mjs
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint typecheck layering pytest assets test-tools messages clean
+.PHONY: run test install lint typecheck layering pytest assets test-tools messages bench clean
 
 run: $(RUNTIME_STAMP) $(ASSETS)
 	$(BIN)/beffroi init
@@ -51,6 +51,10 @@ typecheck: $(DEV_STAMP)
 
 pytest: $(DEV_STAMP) $(ASSETS)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks: each prints a table and writes JSON under bench/results/ (see bench/README.md).
+bench: $(DEV_STAMP) $(ASSETS)
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 # Regenerate the compiled translations after editing a .po file (needs GNU gettext).
 messages: $(DEV_STAMP)

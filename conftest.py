@@ -14,6 +14,9 @@ from django.contrib.auth.models import AnonymousUser
 from beffroi.directory.models import Agent, Department, DepartmentMembership
 from beffroi.directory.tests.factories import AgentFactory
 
+# Playwright fixtures (browser, desktop, phone) for every browser test module.
+pytest_plugins = ["beffroi.web.tests.browser"]
+
 PERSONAS = ("maire", "agent_voirie", "agent_finances", "elu", "invite_externe", "anonyme")
 
 

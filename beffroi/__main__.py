@@ -11,8 +11,12 @@ Utilisation : beffroi COMMANDE [options]
 Commandes :
   serve            servir Beffroi (web, API, temps réel, tâches de fond)
   init             préparer l'instance : migrations, premier administrateur
-  user             comptes : « user add IDENTIFIANT --password-stdin », « user list »
-  audit            journal d'audit : « audit verify »
+  user             comptes : « user add IDENTIFIANT --password-stdin [--department CODE] »,
+                   « user list [--department CODE] »
+  audit            journal d'audit : « audit verify », « audit prune »
+  app-password     mots de passe d'application : « app-password add IDENTIFIANT --label … »
+  directory        annuaire : « directory import FICHIER.csv », « directory import --ldap URL … »
+  demo             démonstration : « demo seed » (commune fictive Ville-Exemple)
   check --deploy   vérifier la configuration avant une mise en production
   migrate          appliquer les migrations de la base de données
 

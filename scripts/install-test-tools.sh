@@ -5,6 +5,9 @@ set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+# OpenLDAP server and tools: the LDAP import tests start their own slapd on loopback.
+[ -x /usr/sbin/slapd ] || missing+=(slapd)
+[ -x /usr/bin/ldapadd ] || missing+=(ldap-utils)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

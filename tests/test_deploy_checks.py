@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import secrets
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from tests.conftest import beffroi, free_port
+
+OIDC_KEY = (
+    rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    .private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    .decode()
+)
 
 PRODUCTION_READY = {
     "BEFFROI_ENV": "production",
@@ -15,6 +28,7 @@ PRODUCTION_READY = {
     "BEFFROI_S3_ACCESS_KEY_ID": "AKEXAMPLE",
     "BEFFROI_S3_SECRET_ACCESS_KEY": "exemple",
     "BEFFROI_ALLOWED_HOSTS": "beffroi.ville-exemple.fr",
+    "BEFFROI_OIDC_PRIVATE_KEY": OIDC_KEY,
 }
 
 
@@ -34,6 +48,8 @@ def test_the_embedded_default_fails_with_a_clear_list(process_env):
         "BEFFROI_S3_BUCKET",
         "beffroi.E006",
         "BEFFROI_ALLOWED_HOSTS",
+        "beffroi.oidc.E001",
+        "BEFFROI_OIDC_PRIVATE_KEY",
     ):
         assert expected in result.stderr, expected
     assert "Traceback" not in result.stderr

@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 
 import beffroi
 from beffroi.api import errors
-from beffroi.api.auth import session_auth, token_auth
+from beffroi.api.auth import basic_auth, session_auth, token_auth
 from beffroi.api.schemas import HealthOut
 from beffroi.directory.api.views import router as directory_router
 
@@ -33,10 +33,11 @@ class BeffroiAPI(NinjaAPI):
 api = BeffroiAPI(
     title="Beffroi",
     version="1",
-    description="API de Beffroi. Authentification : session web (avec jeton CSRF) ou jeton "
-    "d'API personnel (`Authorization: Bearer …`). Les erreurs ont toutes la forme "
+    description="API de Beffroi. Authentification : session web (avec jeton CSRF), jeton "
+    "d'API personnel (`Authorization: Bearer …`) ou mot de passe d'application en HTTP Basic "
+    "(usage « API », HTTPS obligatoire en production). Les erreurs ont toutes la forme "
     "`{code, message, fields}`.",
-    auth=[token_auth, session_auth],
+    auth=[token_auth, basic_auth, session_auth],
     urls_namespace="api",
     openapi_url="/openapi.json",
     # Ninja's Swagger page loads its code from a CDN and runs an inline script: neither is

@@ -46,3 +46,27 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class AuditCheckpoint(models.Model):
+    """Where the kept chain starts after a prune: the last pruned event's id and hash, signed.
+
+    The signature is an HMAC keyed from the secret key, so someone who can write to the
+    database but does not hold the key can neither forge a checkpoint nor edit one.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    last_event_id = models.BigIntegerField(_("dernier événement élagué"), unique=True)
+    last_hash = models.CharField(_("sceau du dernier événement élagué"), max_length=64)
+    pruned_count = models.BigIntegerField(_("événements élagués"))
+    pruned_before = models.DateTimeField(_("élagués avant le"))
+    signature = models.CharField(_("signature"), max_length=64)
+
+    class Meta:
+        ordering = ["last_event_id"]
+        verbose_name = _("point de contrôle d'audit")
+        verbose_name_plural = _("points de contrôle d'audit")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} ≤ {self.last_event_id}"

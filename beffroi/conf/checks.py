@@ -82,3 +82,21 @@ def production_engines(
             )
         )
     return problems
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def oidc_signing_key(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """In production the key that signs ID tokens is given, never generated on one node."""
+    if not settings.PRODUCTION or settings.OIDC_PRIVATE_KEY:
+        return []
+    return [
+        checks.Error(
+            "Aucune clé ne signe les jetons d'identité du fournisseur OIDC.",
+            hint="Définissez BEFFROI_OIDC_PRIVATE_KEY (ou BEFFROI_OIDC_PRIVATE_KEY_FILE) : une "
+            "clé RSA privée au format PEM, la même sur chaque nœud, par exemple créée par "
+            "`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072`.",
+            id="beffroi.oidc.E001",
+        )
+    ]

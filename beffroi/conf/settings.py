@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "beffroi.directory.signin.middleware.SignInRequirementsMiddleware",
+    "beffroi.web.errors.BeffroiErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -246,7 +248,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # The 100,000 most common passwords, bundled (no network service is asked).
+    {"NAME": "beffroi.directory.signin.validators.CommonPasswordListValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:sign_in"
@@ -331,13 +334,148 @@ TRUSTED_PROXIES = env_list("BEFFROI_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 
 # --- Sign-in (django-allauth: accounts, second factors, sessions, external OIDC providers) -------
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# Passwords are checked by beffroi.directory.access.authenticate_password through Django's
+# ModelBackend alone: allauth's backend would hash a wrong password a second time.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+# allauth's pages (allauth/, account/, mfa/, usersessions/, socialaccount/) are overridden in
+# beffroi/web/templates, which must win over allauth's own although its apps are listed first.
+TEMPLATES[0]["DIRS"] = [BASE_DIR / "web" / "templates"]
+
+ACCOUNT_ADAPTER = "beffroi.directory.signin.adapter.SignInAdapter"
+ACCOUNT_FORMS = {
+    "login": "beffroi.directory.signin.forms.SignInForm",
+    "change_password": "beffroi.directory.signin.forms.ChangePasswordForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PRESERVE_USERNAME_CASING = True
+ACCOUNT_RATE_LIMITS = {
+    # Wrong passwords are slowed down per account and address by beffroi.core.throttle;
+    # allauth's own limit counts per account alone, which would let anyone lock the mayor out.
+    "login_failed": None,
+    # Sign-in pages posted by one address (a town hall behind one NAT at 8:30).
+    "login": "120/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+}
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 10 * 60
+
+MFA_ADAPTER = "beffroi.directory.signin.adapter.SecondFactorAdapter"
+MFA_FORMS = {
+    "authenticate": "beffroi.directory.signin.forms.SecondFactorForm",
+    "reauthenticate": "beffroi.directory.signin.forms.SecondFactorConfirmationForm",
+    "add_webauthn": "beffroi.directory.signin.forms.AddPasskeyForm",
+    "activate_totp": "beffroi.directory.signin.forms.ActivateAppForm",
+}
+# Addresses are entered by the administrators, not by visitors signing themselves up.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Beffroi"
+# One step of clock drift either way (phones are often a little early or late); a code is
+# accepted once only (allauth remembers used codes in the cache for the whole window).
+MFA_TOTP_TOLERANCE = 1
+# WebAuthn needs HTTPS, except on localhost during development and tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+
+SOCIALACCOUNT_ADAPTER = "beffroi.directory.signin.adapter.ExternalSignInAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
+# Sign-in with the organisation's identity provider (ProConnect, Keycloak…), when configured.
+OIDC_LOGIN_SERVER_URL = env_optional("BEFFROI_OIDC_LOGIN_SERVER_URL")
+OIDC_LOGIN_CLIENT_ID = env_optional("BEFFROI_OIDC_LOGIN_CLIENT_ID")
+OIDC_LOGIN_CLIENT_SECRET = env_secret("BEFFROI_OIDC_LOGIN_CLIENT_SECRET")
+OIDC_LOGIN_NAME = env_str("BEFFROI_OIDC_LOGIN_NAME", "ProConnect")
+if OIDC_LOGIN_SERVER_URL and not OIDC_LOGIN_CLIENT_ID:
+    raise EnvError(
+        "BEFFROI_OIDC_LOGIN_SERVER_URL est défini sans BEFFROI_OIDC_LOGIN_CLIENT_ID : "
+        "donnez l'identifiant du client enregistré chez le fournisseur."
+    )
+SOCIALACCOUNT_PROVIDERS: dict[str, Any] = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "organisation",
+                "name": OIDC_LOGIN_NAME,
+                "client_id": OIDC_LOGIN_CLIENT_ID,
+                "secret": OIDC_LOGIN_CLIENT_SECRET or "",
+                "settings": {"server_url": OIDC_LOGIN_SERVER_URL},
+            }
+        ]
+        if OIDC_LOGIN_SERVER_URL
+        else [],
+    }
+}
 
 # --- OIDC provider (django-oauth-toolkit: other tools of the commune sign agents in with Beffroi)
+
+# The RSA key that signs ID tokens. Production must be given one (deployment check
+# beffroi.oidc.E001); development creates one into the data directory.
+_oidc_key = env_secret("BEFFROI_OIDC_PRIVATE_KEY")
+OIDC_PRIVATE_KEY = ""
+if _oidc_key is not None:
+    from beffroi.oidc.keys import checked_signing_key
+
+    OIDC_PRIVATE_KEY = checked_signing_key(_oidc_key, source="BEFFROI_OIDC_PRIVATE_KEY")
+elif not PRODUCTION:
+    from beffroi.oidc.keys import embedded_signing_key
+
+    OIDC_PRIVATE_KEY = embedded_signing_key(DATA_DIR)
+
+OAUTH2_PROVIDER: dict[str, Any] = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_PRIVATE_KEY,
+    "OAUTH2_VALIDATOR_CLASS": "beffroi.oidc.validators.BeffroiValidator",
+    "SCOPES_BACKEND_CLASS": "beffroi.oidc.scopes.BeffroiScopes",
+    # Labels come from the scopes backend (translated); these keys are what clients may ask.
+    "SCOPES": dict.fromkeys(("openid", "profile", "email", "groups", "departments"), ""),
+    "DEFAULT_SCOPES": ["openid"],
+    # Authorization code with PKCE (S256) for every client, public or confidential.
+    "PKCE_REQUIRED": True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # A client the administrator marked as trusted skips the consent page; others ask once.
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    # RFC 9700 (OAuth 2.0 security best current practice), all of it.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": PRODUCTION,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
 
 # --- Directory import ---------------------------------------------------------------------------
 
 # --- Audit trail --------------------------------------------------------------------------------
+
+# Events older than this many days are pruned once a day, behind a signed checkpoint that keeps
+# the chain verifiable (see beffroi.audit.tasks); 0 keeps them forever.
+AUDIT_RETENTION_DAYS = env_int("BEFFROI_AUDIT_RETENTION_DAYS", 400, minimum=0)
+# Called by ``beffroi serve`` once its task worker runs, to queue each app's periodic work
+# (``core`` imports no app, so the list lives here).
+WORKER_START_HOOKS = ["beffroi.audit.tasks.schedule_daily_prune"]

@@ -18,8 +18,10 @@ urlpatterns = [
     path("i18n/langue/", web_views.choose_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("compte/", include("allauth.urls")),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include("beffroi.oidc.urls", namespace="oauth2_provider")),
+    path("", include("beffroi.oidc.well_known_urls")),
     path("console/", include("beffroi.directory.web.urls")),
+    path("", include("beffroi.audit.web.own_urls")),
     path("", include("beffroi.web.urls")),
 ]
 

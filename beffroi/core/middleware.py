@@ -65,7 +65,7 @@ class RequestContextMiddleware:
 
 
 # No inline script anywhere: every script is a file served by Beffroi itself.
-_CONTENT_SECURITY_POLICY = "; ".join(
+CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
@@ -80,7 +80,7 @@ _CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 # Django's own administration pages use style attributes; they get inline styles, never scripts.
-_ADMIN_CONTENT_SECURITY_POLICY = _CONTENT_SECURITY_POLICY.replace(
+ADMIN_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )
 
@@ -94,9 +94,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         policy = (
-            _ADMIN_CONTENT_SECURITY_POLICY
+            ADMIN_CONTENT_SECURITY_POLICY
             if request.path.startswith("/admin/")
-            else _CONTENT_SECURITY_POLICY
+            else CONTENT_SECURITY_POLICY
         )
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault(

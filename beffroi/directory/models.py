@@ -204,3 +204,41 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.prefix}…)"
+
+
+class AppPassword(BaseModel):
+    """A password an agent creates for one client (phone, Thunderbird, file client, script).
+
+    Each is shown once, limited to some protocols (its scopes), revocable, and remembers when and
+    from where it was last used. Only a hash of the secret is kept (see ``app_passwords.py``).
+    """
+
+    class Scope(models.TextChoices):
+        FILES = "files", _("fichiers")
+        CALENDARS = "calendars", _("agendas et contacts")
+        MAIL = "mail", _("messagerie")
+        API = "api", _("API")
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="app_passwords")
+    label = models.CharField(_("nom"), max_length=100)
+    # A list of ``Scope`` values; a client is refused on any protocol not listed here.
+    scopes = models.JSONField(_("usages"), default=list)
+    secret_hash = models.CharField(max_length=64)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    last_used_address = models.GenericIPAddressField(_("dernière adresse"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mot de passe d'application")
+        verbose_name_plural = _("mots de passe d'application")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agent", "revoked_at"], name="app_password_by_agent")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def scope_labels(self) -> list[str]:
+        """The scopes in words, for people (« fichiers », « messagerie »)."""
+        labels = dict(AppPassword.Scope.choices)
+        return [str(labels.get(scope, scope)) for scope in self.scopes]

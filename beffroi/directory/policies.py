@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -85,3 +86,23 @@ def department_abilities(user: Person, department: Department) -> DepartmentAbil
     return DepartmentAbilities(
         view=viewer.kind != Agent.Kind.GUEST or administer, administer=administer
     )
+
+
+def may_create_agent_in(user: Person, department_ids: set[uuid.UUID]) -> bool:
+    """Administrators anywhere; managers only inside the departments they administer,
+    and a manager's new agent must belong to at least one of them."""
+    if is_administrator(user):
+        return True
+    viewer = _signed_in_agent(user)
+    if viewer is None or not department_ids:
+        return False
+    return department_ids <= queries.managed_department_ids(viewer)
+
+
+def may_create_department_under(user: Person, parent: Department | None) -> bool:
+    if is_administrator(user):
+        return True
+    viewer = _signed_in_agent(user)
+    if viewer is None or parent is None:
+        return False
+    return parent.pk in queries.managed_department_ids(viewer)

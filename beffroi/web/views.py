@@ -1,54 +1,39 @@
-"""The web shell: sign-in, home, profile, error pages. Each view: parse, access, act, render."""
+"""The web shell: sign-in, home, profile, account security, error pages.
+
+Each view: parse, access, act, render. Signing in and out are allauth's views (see
+``beffroi.directory.signin``) at the shell's addresses.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
 
+from allauth.account.views import LoginView, LogoutView
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from beffroi.core.errors import NotAuthenticated, NotFound, TooManyAttempts
+from beffroi.core.errors import NotFound
 from beffroi.directory import access, actions
 from beffroi.directory.models import Agent
-from beffroi.web.forms import ApiTokenForm, SignInForm
+from beffroi.directory.signin.forms import TOO_MANY_ATTEMPTS
+from beffroi.directory.signin.overview import access_own_security_overview
+from beffroi.web.forms import ApiTokenForm
 
 
 def _address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("web:home")
-
-
-def _remember_language(response: HttpResponse, language: str) -> None:
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite="Lax",  # as settings.LANGUAGE_COOKIE_SAMESITE, for Django's own switch
-    )
 
 
 @require_POST
@@ -61,53 +46,26 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@never_cache
-@csrf_protect
-@require_http_methods(["GET", "POST"])
-def sign_in(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect(_safe_next(request))
-    form = SignInForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            agent = access.authenticate_password(
-                form.cleaned_data["username"],
-                form.cleaned_data["password"],
-                channel="web",
-                address=_address(request),
-                request=request,
-            )
-        except TooManyAttempts as error:
-            form.add_error(
-                None,
-                _("Trop de tentatives. Réessayez dans %(seconds)s secondes.")
-                % {"seconds": error.retry_after},
-            )
-            status = 429
-        except NotAuthenticated as error:
-            form.add_error(None, error.message)
-            status = 401
+class SignInView(LoginView):
+    """allauth's sign-in at /connexion/: a refused attempt answers with a status that says why
+    (401 wrong credentials, 429 slowed down, 400 incomplete form), on the same page."""
+
+    template_name = "web/sign_in.html"
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, TOO_MANY_ATTEMPTS):
+            response.status_code = 429
+        elif form.non_field_errors():
+            response.status_code = 401
         else:
-            login(request, agent)
-            response = HttpResponseRedirect(_safe_next(request))
-            _remember_language(response, agent.language)
-            return response
-    elif request.method == "POST":
-        status = 400
-    return render(
-        request,
-        "web/sign_in.html",
-        {"form": form, "next": request.GET.get("next", "")},
-        status=status,
-    )
+            response.status_code = 400
+        return response
 
 
-@require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    messages.info(request, _("Vous êtes déconnecté."))
-    return redirect("web:sign_in")
+sign_in = SignInView.as_view()
+# A link or an image must not sign anyone out: only the button's POST does.
+sign_out = require_POST(LogoutView.as_view())
 
 
 @login_required
@@ -152,6 +110,52 @@ def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
         actions.do_revoke_api_token(token, acting=request.user, address=_address(request))
         messages.success(request, _("Le jeton « %(label)s » est révoqué.") % {"label": token.label})
     return redirect("web:profile")
+
+
+@never_cache
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """Where an agent finds their password, second factors and sessions."""
+    assert isinstance(request.user, Agent)
+    return render(
+        request,
+        "account/security.html",
+        {"overview": access_own_security_overview(request.user, request.session.session_key)},
+    )
+
+
+@login_required
+@require_POST
+def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
+    """End one of the agent's other sessions (a lost phone, a shared computer)."""
+    assert isinstance(request.user, Agent)
+    try:
+        actions.do_end_session(
+            request.user,
+            session_id,
+            current_key=request.session.session_key,
+            address=_address(request),
+        )
+    except NotFound:
+        messages.error(request, _("Cette session est déjà terminée."))
+    else:
+        messages.success(request, _("La session est terminée : cet appareil est déconnecté."))
+    return redirect("usersessions_list")
+
+
+@login_required
+@require_POST
+def end_other_sessions(request: HttpRequest) -> HttpResponse:
+    """End every session of the agent but this one."""
+    assert isinstance(request.user, Agent)
+    ended = actions.do_end_other_sessions(
+        request.user, current_key=request.session.session_key, address=_address(request)
+    )
+    messages.success(
+        request,
+        _("Sessions terminées : %(count)s. Seule celle-ci reste ouverte.") % {"count": ended},
+    )
+    return redirect("usersessions_list")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

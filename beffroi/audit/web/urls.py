@@ -1,3 +1,10 @@
-from django.urls import URLPattern, URLResolver
+"""/console/audit/…: the audit trail for administrators (namespace ``console``)."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from beffroi.audit.web import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.trail, name="audit"),
+    path("export.csv", views.export, name="audit_export"),
+]

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from beffroi.core.errors import NotFound
-from beffroi.directory import policies
+from beffroi.directory import policies, queries
 from beffroi.directory.models import Agent, ApiToken, Department
 
 
@@ -73,5 +73,7 @@ def access_agents(
             | Q(job_title__icontains=word)
         )
     if department is not None:
-        agents = agents.filter(memberships__department=department)
-    return list(agents.distinct().order_by("last_name", "first_name", "username")[:limit])
+        below = queries.with_descendants([department.pk])
+        agents = agents.filter(memberships__department_id__in=below)
+    ordered = agents.distinct().order_by("last_name", "first_name", "username")
+    return list(ordered.prefetch_related("memberships__department")[:limit])

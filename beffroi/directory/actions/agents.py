@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from beffroi.audit.actions import record
 from beffroi.core.errors import InvalidInput
 from beffroi.core.events import agent_group, publish_on_commit
+from beffroi.directory.actions import security
 from beffroi.directory.models import Agent, Department, DepartmentMembership
 
 
@@ -245,13 +245,11 @@ def do_set_departments(
 
 
 def _end_sessions(agent: Agent) -> int:
-    """Delete every web session of ``agent``; returns how many there were."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(agent.pk):
-            session.delete()
-            ended += 1
-    return ended
+    """End every live web session of ``agent``; returns how many there were.
+
+    Sessions are found through allauth's list of each agent's sessions, so this works with any
+    session engine (database, cache, Redis), without decoding every session of the instance."""
+    return security.end_every_session(agent)
 
 
 def do_end_all_sessions(agent: Agent, *, acting: Agent, address: str | None = None) -> int:
@@ -293,9 +291,14 @@ def do_set_status(
     return agent
 
 
+def generate_temporary_password() -> str:
+    """A password given once to an agent, to be changed at their first sign-in."""
+    return secrets.token_urlsafe(12)
+
+
 def do_reset_password(agent: Agent, *, acting: Agent, address: str | None = None) -> str:
     """Give the agent a temporary password, to be changed at their next sign-in."""
-    temporary = secrets.token_urlsafe(12)
+    temporary = generate_temporary_password()
     with transaction.atomic():
         agent.set_password(temporary)
         agent.must_change_password = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from beffroi.api.auth import session_auth
 from beffroi.api.schemas import (
@@ -16,7 +16,15 @@ from beffroi.api.schemas import (
     ErrorOut,
 )
 from beffroi.directory import access, actions
-from beffroi.directory.api.schemas import ApiTokenCreatedOut, ApiTokenIn, ApiTokenOut, MeOut
+from beffroi.directory.api.schemas import (
+    AgentOut,
+    AgentSearchIn,
+    ApiTokenCreatedOut,
+    ApiTokenIn,
+    ApiTokenOut,
+    DepartmentOut,
+    MeOut,
+)
 from beffroi.directory.models import Agent, ApiToken
 
 router = Router(tags=["annuaire"])
@@ -99,3 +107,52 @@ def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> Status[None]:
     token = access.access_own_api_token(agent, token_id)
     actions.do_revoke_api_token(token, acting=agent, address=_address(request))
     return Status(204, None)
+
+
+def _agent_out(agent: Agent) -> AgentOut:
+    return AgentOut(
+        id=agent.id,
+        username=agent.username,
+        display_name=agent.display_name,
+        email=agent.email,
+        job_title=agent.job_title,
+        phone=agent.phone,
+        kind=agent.kind,
+        departments=[m.department.code for m in agent.memberships.all()],
+    )
+
+
+@router.get(
+    "/agents",
+    response={200: list[AgentOut], 404: ErrorOut, **AUTHENTICATED_ERRORS, **PATH_ERRORS},
+    summary="Rechercher des agents",
+    description="Pour les sélecteurs de personnes : les collègues actifs que l'appelant peut "
+    "voir (un invité ne voit que lui-même), 50 au plus, triés par nom.",
+)
+def search_agents(request: HttpRequest, filters: Query[AgentSearchIn]) -> list[AgentOut]:
+    viewer = _agent(request)
+    department = filters.department
+    within = access.access_department_by_id(viewer, department) if department else None
+    agents = access.access_agents(viewer, search=filters.q, department=within)
+    return [_agent_out(agent) for agent in agents]
+
+
+@router.get(
+    "/agents/{agent_id}",
+    response={200: AgentOut, 404: ErrorOut, **AUTHENTICATED_ERRORS, **PATH_ERRORS},
+    summary="Un agent",
+)
+def get_agent(request: HttpRequest, agent_id: uuid.UUID) -> AgentOut:
+    return _agent_out(access.access_agent_by_id(_agent(request), agent_id))
+
+
+@router.get(
+    "/departments",
+    response={200: list[DepartmentOut], **AUTHENTICATED_ERRORS},
+    summary="Les services de l'organisation",
+)
+def list_departments(request: HttpRequest) -> list[DepartmentOut]:
+    return [
+        DepartmentOut(id=d.id, code=d.code, name=d.name, parent_id=d.parent_id)
+        for d in access.access_departments(_agent(request))
+    ]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from beffroi.directory.models import Agent
-from beffroi.directory.policies import abilities
+from beffroi.directory.policies import (
+    abilities,
+    department_abilities,
+    is_administrator,
+    may_create_agent_in,
+    may_create_department_under,
+    may_open_console,
+)
 
 # What each persona may do with agent_voirie's record.
 EXPECTED = {
@@ -57,3 +64,38 @@ def test_a_suspended_viewer_has_no_abilities(agent_voirie, agent_finances):
     assert not got.view
     assert not got.edit_profile
     assert not got.administer
+
+
+# (may open the console, is administrator, sees the VOIRIE department, administers it)
+CONSOLE_EXPECTED = {
+    "maire": (True, True, True, True),
+    "agent_voirie": (False, False, True, False),
+    "agent_finances": (False, False, True, False),
+    "elu": (False, False, True, False),
+    "invite_externe": (False, False, False, False),
+    "anonyme": (False, False, False, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CONSOLE_EXPECTED)
+def test_console_and_department_abilities(request, name, voirie):
+    """Only the administrator opens the console among the personas; guests see no department."""
+    user = request.getfixturevalue(name)
+    department = department_abilities(user, voirie)
+    got = (may_open_console(user), is_administrator(user), department.view, department.administer)
+    assert got == CONSOLE_EXPECTED[name]
+
+
+@pytest.mark.django_db
+def test_a_manager_opens_the_console_for_their_departments(
+    chef_services_techniques, voirie, finances
+):
+    assert may_open_console(chef_services_techniques)
+    assert department_abilities(chef_services_techniques, voirie).administer
+    assert not department_abilities(chef_services_techniques, finances).administer
+    assert may_create_agent_in(chef_services_techniques, {voirie.pk})
+    assert not may_create_agent_in(chef_services_techniques, {voirie.pk, finances.pk})
+    assert not may_create_agent_in(chef_services_techniques, set())
+    assert may_create_department_under(chef_services_techniques, voirie)
+    assert not may_create_department_under(chef_services_techniques, None)

@@ -2,12 +2,30 @@
 
 from django.urls import include, path
 
-from beffroi.directory.web import views
+from beffroi.directory.web import agents, views
 
 app_name = "console"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("agents/", agents.agent_list, name="agents"),
+    path("agents/nouveau/", agents.agent_create, name="agent_create"),
+    path("agents/<uuid:agent_id>/", agents.agent_detail, name="agent"),
+    path("agents/<uuid:agent_id>/statut/", agents.agent_status, name="agent_status"),
+    path(
+        "agents/<uuid:agent_id>/mot-de-passe/",
+        agents.agent_reset_password,
+        name="agent_reset_password",
+    ),
+    path("agents/<uuid:agent_id>/sessions/", agents.agent_end_sessions, name="agent_end_sessions"),
+    path("agents/<uuid:agent_id>/transmission/", agents.agent_hand_over, name="agent_hand_over"),
+    path("services/", views.department_list, name="departments"),
+    path("services/nouveau/", views.department_create, name="department_create"),
+    path("services/<uuid:department_id>/", views.department_detail, name="department"),
+    path("groupes/", views.group_list, name="groups"),
+    path("groupes/nouveau/", views.group_create, name="group_create"),
+    path("groupes/<uuid:group_id>/", views.group_detail, name="group"),
+    path("organisation/", views.organisation, name="organisation"),
     path("import/", include("beffroi.directory.web.import_urls")),
     path("audit/", include("beffroi.audit.web.urls")),
     path("applications/", include("beffroi.oidc.web.urls")),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import CommandParser
+from django.utils.module_loading import import_string
 
 from beffroi.core.commands import BeffroiCommand
 from beffroi.core.worker import EmbeddedWorker
@@ -45,6 +46,10 @@ class Command(BeffroiCommand):
             call_command("migrate", interactive=False, verbosity=0)
         role = options["role"]
         worker = EmbeddedWorker().start() if role in ("all", "worker") else None
+        if worker is not None:
+            # Apps that need recurring work (the audit trail's daily pruning) queue it here.
+            for hook in settings.WORKER_START_HOOKS:
+                import_string(hook)()
         # uvicorn handles SIGINT/SIGTERM during serving, then re-raises the signal it caught to
         # the handler installed before it: a no-op here, so a requested stop exits with 0.
         for stop_signal in (signal.SIGINT, signal.SIGTERM):

@@ -1,4 +1,9 @@
-"""``beffroi user add|list``: manage accounts from the shell."""
+"""``beffroi user add|list``: manage accounts from the shell.
+
+``user list --department CODE`` lists the people of that department *and of the departments
+below it*: asking for Services techniques answers with the Voirie team too, as the organisation
+chart reads. ``user add --department CODE`` (repeatable) places the new account.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from django.core.management.base import CommandError, CommandParser
 from beffroi.core.commands import BeffroiCommand
 from beffroi.core.errors import InvalidInput
 from beffroi.directory.actions import NewAgent, do_create_agent
-from beffroi.directory.models import Agent
+from beffroi.directory.models import Agent, Department
+from beffroi.directory.queries import with_descendants
 
 
 class Command(BeffroiCommand):
@@ -29,21 +35,33 @@ class Command(BeffroiCommand):
         add.add_argument("--last-name", default="", help="nom")
         add.add_argument("--admin", action="store_true", help="administrateur de l'organisation")
         add.add_argument(
+            "--department",
+            action="append",
+            default=[],
+            dest="departments",
+            metavar="CODE",
+            help="code du service de l'agent (ex. : VOIRIE), à répéter pour plusieurs services",
+        )
+        add.add_argument(
             "--password-stdin",
             action="store_true",
             required=True,
             help="lire le mot de passe sur l'entrée standard (obligatoire : jamais en argument)",
         )
-        actions.add_parser(
+        listing = actions.add_parser(
             "list",
             help="lister les identifiants, un par ligne",
             description="Affiche un identifiant par ligne.",
         )
+        listing.add_argument(
+            "--department",
+            metavar="CODE",
+            help="seulement les agents de ce service et des services qui en dépendent",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
-            for username in Agent.objects.order_by("username").values_list("username", flat=True):
-                self.stdout.write(username)
+            self._list(options["department"])
             return
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
@@ -57,6 +75,7 @@ class Command(BeffroiCommand):
                     first_name=options["first_name"],
                     last_name=options["last_name"],
                     is_admin=options["admin"],
+                    department_codes=tuple(options["departments"]),
                 )
             )
         except InvalidInput as error:
@@ -67,3 +86,15 @@ class Command(BeffroiCommand):
             ]
             raise CommandError("Compte non créé :\n" + "\n".join(lines)) from None
         self.stdout.write(f"Compte créé : {agent.username}")
+
+    def _list(self, department_code: str | None) -> None:
+        agents = Agent.objects.order_by("username")
+        if department_code is not None:
+            department = Department.objects.filter(code=department_code).first()
+            if department is None:
+                raise CommandError(f"Service inconnu : {department_code}")
+            agents = agents.filter(
+                memberships__department_id__in=with_descendants([department.pk])
+            ).distinct()
+        for username in agents.values_list("username", flat=True):
+            self.stdout.write(username)
