@@ -8,6 +8,8 @@ fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 # OpenLDAP server and tools: the LDAP import tests start their own slapd on loopback.
 [ -x /usr/sbin/slapd ] || missing+=(slapd)
 [ -x /usr/bin/ldapadd ] || missing+=(ldap-utils)
+# litmus: the WebDAV compliance suite run against /dav/files/ (tests/test_dav_litmus.py).
+command -v litmus >/dev/null 2>&1 || missing+=(litmus)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

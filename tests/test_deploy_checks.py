@@ -50,6 +50,8 @@ def test_the_embedded_default_fails_with_a_clear_list(process_env):
         "BEFFROI_ALLOWED_HOSTS",
         "beffroi.oidc.E001",
         "BEFFROI_OIDC_PRIVATE_KEY",
+        "beffroi.files.E001",
+        "BEFFROI_MASTER_KEY_FILE",
     ):
         assert expected in result.stderr, expected
     assert "Traceback" not in result.stderr
@@ -75,12 +77,20 @@ def test_a_short_secret_is_refused(process_env):
     assert "beffroi.E002" in result.stderr
 
 
-def test_postgresql_redis_s3_and_a_secret_pass(process_env):
-    """With the real engines configured, the deployment check passes."""
-    env = {**process_env, **PRODUCTION_READY, "BEFFROI_SECRET_KEY": secrets.token_urlsafe(50)}
+def test_postgresql_redis_s3_and_a_secret_pass(process_env, tmp_path):
+    """With the real engines, a secret key, an OIDC key and a master key, the check passes."""
+    master_key = tmp_path / "master.key"
+    master_key.write_text(secrets.token_hex(32))
+    master_key.chmod(0o600)
+    env = {
+        **process_env,
+        **PRODUCTION_READY,
+        "BEFFROI_SECRET_KEY": secrets.token_urlsafe(50),
+        "BEFFROI_MASTER_KEY_FILE": str(master_key),
+    }
     result = beffroi("check", "--deploy", env=env)
     assert result.returncode == 0, result.stderr
-    assert "beffroi.E" not in result.stderr + result.stdout
+    assert ".E0" not in result.stderr + result.stdout
 
 
 def test_serve_refuses_to_start_on_the_embedded_default(process_env):

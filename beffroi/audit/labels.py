@@ -69,6 +69,12 @@ ACTIONS: dict[str, ActionLabel] = {
     "oidc.client_updated": ActionLabel(_("Application OIDC modifiée")),
     "oidc.client_secret_rotated": ActionLabel(_("Secret d'une application OIDC changé")),
     "oidc.client_deleted": ActionLabel(_("Application OIDC supprimée")),
+    # Drive
+    "files.node.moved": ActionLabel(_("Fichier ou dossier déplacé")),
+    "files.node.trashed": ActionLabel(_("Fichier ou dossier mis à la corbeille")),
+    # Calendars
+    "calendars.calendar_created": ActionLabel(_("Agenda créé")),
+    "calendars.calendar_deleted": ActionLabel(_("Agenda supprimé")),
     # The trail itself
     "audit.pruned": ActionLabel(_("Journal d'audit élagué (durée de conservation)")),
 }

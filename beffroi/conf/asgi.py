@@ -162,3 +162,14 @@ application = Router(
     default=limit_body(django_application, settings.MAX_UPLOAD_BYTES),
     websocket=AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
 )
+
+# The drive over WebDAV (WsgiDAV in worker threads): /dav/files/<username>/.
+from beffroi.dav.app import asgi_application as dav_files_application  # noqa: E402
+
+application.mount("/dav/files", dav_files_application())
+
+# Calendars over CalDAV (our own adapter, docs/adr/0005-caldav-engine.md): /dav/cal/<username>/.
+from beffroi.dav.caldav.app import caldav_application, well_known_caldav  # noqa: E402
+
+application.mount("/dav/cal", caldav_application)
+application.mount("/.well-known/caldav", well_known_caldav)

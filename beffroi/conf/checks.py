@@ -100,3 +100,25 @@ def oidc_signing_key(
             id="beffroi.oidc.E001",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def files_master_key(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """In production the master key that wraps the drive's data keys is given, readable."""
+    if not settings.PRODUCTION:
+        return []
+    path = settings.FILES_MASTER_KEY_FILE
+    if path is not None and path.is_file():
+        return []
+    return [
+        checks.Error(
+            "Aucune clé maîtresse ne protège les fichiers du Drive.",
+            hint="Définissez BEFFROI_MASTER_KEY_FILE : un fichier lisible par Beffroi seul "
+            "(mode 0600), le même sur chaque nœud, contenant 32 octets aléatoires en "
+            "hexadécimal, par exemple créé par `openssl rand -hex 32`. Sauvegardez-le à part : "
+            "sans lui, les fichiers sont illisibles.",
+            id="beffroi.files.E001",
+        )
+    ]

@@ -27,6 +27,7 @@ from beffroi.conf.env import (
     env_secret,
     env_str,
 )
+from beffroi.conf.mail import django_email_settings, parse_mail_from, parse_smtp_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -86,6 +87,8 @@ INSTALLED_APPS = [
     "beffroi.core",
     "beffroi.audit",
     "beffroi.directory",
+    "beffroi.calendars",
+    "beffroi.files",
     "beffroi.web",
     "beffroi.api",
     "beffroi.realtime",
@@ -332,6 +335,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Proxies whose X-Forwarded-For / X-Forwarded-Proto headers ``beffroi serve`` believes.
 TRUSTED_PROXIES = env_list("BEFFROI_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 
+# --- Outbound e-mail ----------------------------------------------------------------------------
+
+# Nothing leaves the box unless a relay is named (see beffroi.conf.mail). Without one, mail is
+# dropped with a warning in the log and the features that need it (password reset by e-mail)
+# are switched off: the reset pages answer 404 and the sign-in page points to the IT service.
+_smtp_url = env_optional("BEFFROI_SMTP_URL")
+SMTP_RELAY = parse_smtp_url(_smtp_url, name="BEFFROI_SMTP_URL") if _smtp_url else None
+OUTBOUND_MAIL_ENABLED = SMTP_RELAY is not None
+# Sets EMAIL_BACKEND, and with a relay EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, EMAIL_USE_SSL,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_TIMEOUT.
+globals().update(
+    django_email_settings(
+        SMTP_RELAY,
+        password=env_secret("BEFFROI_SMTP_PASSWORD"),
+        timeout=env_int("BEFFROI_SMTP_TIMEOUT", 10, minimum=1),
+    )
+)
+DEFAULT_FROM_EMAIL = parse_mail_from(env_str("BEFFROI_MAIL_FROM", "Beffroi <no-reply@localhost>"))
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A password-reset link is valid for this long, and once (it is tied to the current password).
+PASSWORD_RESET_TIMEOUT = env_int("BEFFROI_PASSWORD_RESET_LINK_MINUTES", 60, minimum=5) * 60
+
 # --- Sign-in (django-allauth: accounts, second factors, sessions, external OIDC providers) -------
 
 # Passwords are checked by beffroi.directory.access.authenticate_password through Django's
@@ -346,6 +371,8 @@ ACCOUNT_ADAPTER = "beffroi.directory.signin.adapter.SignInAdapter"
 ACCOUNT_FORMS = {
     "login": "beffroi.directory.signin.forms.SignInForm",
     "change_password": "beffroi.directory.signin.forms.ChangePasswordForm",
+    "reset_password": "beffroi.directory.signin.forms.PasswordResetRequestForm",
+    "reset_password_from_key": "beffroi.directory.signin.forms.PasswordResetFromLinkForm",
 }
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
@@ -363,9 +390,20 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
+    # Reset links mailed to one agent (beyond it, the same answer and no mail).
+    "reset_password_mail": "3/15m/key",
     "signup": "20/m/ip",
 }
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 10 * 60
+# Password reset by e-mail (only with OUTBOUND_MAIL_ENABLED): links, not codes; the mail names
+# Beffroi, and the link uses https in production whatever the proxy in front says.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Beffroi] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Django's own token: tied to the password, the last sign-in and the e-mail address, so a link
+# stops working once used (allauth's default also writes e-mail address rows when checking).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "django.contrib.auth.tokens.PasswordResetTokenGenerator"  # noqa: S105
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 
 MFA_ADAPTER = "beffroi.directory.signin.adapter.SecondFactorAdapter"
 MFA_FORMS = {
@@ -479,3 +517,21 @@ AUDIT_RETENTION_DAYS = env_int("BEFFROI_AUDIT_RETENTION_DAYS", 400, minimum=0)
 # Called by ``beffroi serve`` once its task worker runs, to queue each app's periodic work
 # (``core`` imports no app, so the list lives here).
 WORKER_START_HOOKS = ["beffroi.audit.tasks.schedule_daily_prune"]
+
+# --- Files --------------------------------------------------------------------------------------
+
+# Encrypted blobs of the drive (content-addressed, AES-256-GCM) on local disk.
+FILES_BLOB_DIR = env_path("BEFFROI_FILES_BLOB_DIR", str(DATA_DIR / "blobs"))
+# The master key that wraps each blob's data key: 32 random bytes, hex-encoded, in a file. In
+# development it is generated once into the data directory; production must be given one (see
+# the deployment checks), the same on every node.
+_master_key_file = env_optional("BEFFROI_MASTER_KEY_FILE")
+FILES_MASTER_KEY_FILE: Path | None = (
+    Path(_master_key_file).expanduser().resolve()
+    if _master_key_file
+    else None
+    if PRODUCTION
+    else DATA_DIR / "master.key"
+)
+# Encrypted chunk size: a byte range decrypts only the chunks it touches.
+FILES_CHUNK_BYTES = 64 * 1024

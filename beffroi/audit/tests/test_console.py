@@ -114,7 +114,7 @@ def test_every_recorded_action_has_a_french_label():
         for path in PACKAGE.rglob("*.py")
         if "tests" not in path.parts
     )
-    recorded = set(re.findall(r"record\(\s*\"([a-z_]+\.[a-z_]+)\"", source))
+    recorded = set(re.findall(r"record\(\s*\"([a-z_]+(?:\.[a-z_]+)+)\"", source))
     assert recorded, "the scan finds the actions"
     assert sorted(recorded - set(ACTIONS)) == []
     assert "directory.sign_in" in SECURITY_ACTIONS

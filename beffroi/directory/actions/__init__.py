@@ -46,6 +46,7 @@ from beffroi.directory.actions.security import (
     do_record_failed_second_factor,
     do_record_second_factor_change,
     do_record_second_factor_sign_in,
+    do_reset_password_from_link,
 )
 from beffroi.directory.actions.tokens import (
     do_create_api_token,
@@ -79,6 +80,7 @@ __all__ = [
     "do_record_second_factor_sign_in",
     "do_record_sign_in",
     "do_reset_password",
+    "do_reset_password_from_link",
     "do_revoke_api_token",
     "do_revoke_app_password",
     "do_set_departments",

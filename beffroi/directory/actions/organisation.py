@@ -74,19 +74,7 @@ def do_create_department(
     address: str | None = None,
 ) -> Department:
     department = Department(name=name.strip(), code=code.strip().upper(), parent=parent)
-    problems = _field_errors(department)
-    if problems:
-        raise InvalidInput(fields=problems)
-    with transaction.atomic():
-        department.save()
-        record(
-            "directory.department_created",
-            actor=acting,
-            target=department,
-            address=address,
-            details={"code": department.code, "parent": parent.code if parent else None},
-        )
-    return department
+    return _save_department(department, "directory.department_created", acting, address)
 
 
 def do_update_department(
@@ -104,17 +92,28 @@ def do_update_department(
         )
     department.name = name.strip()
     department.parent = parent
+    return _save_department(department, "directory.department_updated", acting, address)
+
+
+def _save_department(
+    department: Department, action: str, acting: Agent | None, address: str | None
+) -> Department:
     problems = _field_errors(department)
     if problems:
         raise InvalidInput(fields=problems)
+    parent = department.parent
     with transaction.atomic():
         department.save()
         record(
-            "directory.department_updated",
+            action,
             actor=acting,
             target=department,
             address=address,
-            details={"name": department.name, "parent": parent.code if parent else None},
+            details={
+                "code": department.code,
+                "name": department.name,
+                "parent": parent.code if parent else None,
+            },
         )
     return department
 

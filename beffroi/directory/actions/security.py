@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from allauth.usersessions.models import UserSession
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
 from beffroi.audit.actions import record
-from beffroi.core.errors import NotFound
+from beffroi.core.errors import InvalidInput, NotFound
 from beffroi.core.events import agent_group, publish_on_commit
 from beffroi.directory.models import Agent
 
@@ -117,6 +119,39 @@ def do_end_other_sessions(agent: Agent, *, current_key: str | None, address: str
             target=agent,
             address=address,
             details={"sessions": ended, "kept_current": True},
+        )
+    return ended
+
+
+def do_reset_password_from_link(agent: Agent, new_password: str, *, address: str | None) -> int:
+    """The agent chose a new password through the link mailed to them: it replaces the old one
+    (and any "must change password" set by an administrator), every session of the account ends
+    (whoever asked for the link may not be the only one who knew the old password), and both are
+    audited. Returns how many sessions were ended."""
+    try:
+        validate_password(new_password, user=agent)
+    except ValidationError as error:
+        raise InvalidInput(fields={"password": list(error.messages)}) from None
+    with transaction.atomic():
+        # Before the password changes: afterwards allauth would count these sessions as gone
+        # (their password hash no longer matches) without removing them from the store.
+        ended = end_every_session(agent)
+        agent.set_password(new_password)
+        agent.must_change_password = False
+        agent.save(update_fields=["password", "must_change_password", "updated_at"])
+        record(
+            "directory.password_changed",
+            actor=agent,
+            target=agent,
+            address=address,
+            details={"channel": "reset_link"},
+        )
+        record(
+            "directory.sessions_ended",
+            actor=agent,
+            target=agent,
+            address=address,
+            details={"sessions": ended, "reason": "password_reset"},
         )
     return ended
 

@@ -36,6 +36,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -165,6 +166,15 @@ class SignInAdapter(DefaultAccountAdapter):
             address = self.get_client_ip(self.request)
             actions.do_record_second_factor_change(user, change, address=address)
         super().send_notification_mail(template_prefix, user, context, email)
+
+    def send_password_reset_mail(
+        self, user: AbstractBaseUser, email: str, context: dict[str, Any]
+    ) -> None:
+        """The reset link is written in the agent's own language, with its lifetime."""
+        language = user.language if isinstance(user, Agent) else settings.LANGUAGE_CODE
+        context = {**context, "reset_link_minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+        with translation.override(language):
+            super().send_password_reset_mail(user, email, context)
 
     def set_password(self, user: AbstractBaseUser, password: str) -> None:
         """A password changed from allauth's page clears "must change password" and is audited."""

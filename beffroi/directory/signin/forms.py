@@ -5,12 +5,16 @@ Registered in ``ACCOUNT_FORMS`` and ``MFA_FORMS`` (see the sign-in section of th
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
-from allauth.account.forms import LoginForm
-from allauth.core import context
+from allauth.account.forms import LoginForm, ResetPasswordForm, ResetPasswordKeyForm
+from allauth.account.forms import default_token_generator as reset_link_tokens
+from allauth.account.internal.flows.password_reset import request_password_reset
+from allauth.core import context, ratelimit
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm
@@ -18,8 +22,11 @@ from allauth.mfa.totp.internal.auth import validate_totp_code
 from allauth.mfa.utils import decrypt
 from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +34,8 @@ from beffroi.core import throttle
 from beffroi.core.errors import TooManyAttempts
 from beffroi.directory.actions import security
 from beffroi.directory.models import Agent
+
+logger = logging.getLogger(__name__)
 
 TOO_MANY_ATTEMPTS = "too_many_attempts"
 
@@ -71,6 +80,11 @@ class SignInForm(LoginForm):
         password.widget.attrs["maxlength"] = "1024"
         password.validators.append(MaxLengthValidator(1024))
 
+    @property
+    def offers_reset_by_mail(self) -> bool:
+        """The page links to the password reset by e-mail only when mail can go out."""
+        return bool(settings.OUTBOUND_MAIL_ENABLED)
+
     def clean_username(self) -> str:
         return str(self.cleaned_data["username"]).strip()
 
@@ -100,6 +114,82 @@ class ChangePasswordForm(AllauthChangePasswordForm):
         self.fields["password1"].help_text = gettext_lazy(
             "Au moins 12 caractères, sans ressembler à votre nom ni figurer parmi les mots de "
             "passe les plus courants. Une phrase de plusieurs mots est facile à retenir."
+        )
+
+
+class PasswordResetRequestForm(ResetPasswordForm):
+    """« Mot de passe oublié ? »: the agent's username or e-mail address. Whatever is typed, the
+    answer is the same ("if an account exists, a message was sent"); only active agents with an
+    e-mail address get the link, at that address, a few times per quarter of an hour at most."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["email"]
+        self.fields["login"] = forms.CharField(
+            label=gettext_lazy("Identifiant ou adresse électronique"),
+            help_text=gettext_lazy(
+                "Celui avec lequel vous vous connectez, ou l'adresse électronique que la "
+                "collectivité a enregistrée pour vous."
+            ),
+            max_length=254,
+            widget=forms.TextInput(
+                attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+            ),
+            error_messages={
+                "required": gettext_lazy("Saisissez votre identifiant ou votre adresse.")
+            },
+        )
+
+    def clean_login(self) -> str:
+        login = str(self.cleaned_data["login"]).strip()
+        self.users = list(
+            Agent.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))
+            .filter(is_active=True, status=Agent.Status.ACTIVE)
+            .exclude(email="")
+        )
+        # allauth limits requests per "email" typed (ACCOUNT_RATE_LIMITS["reset_password"]).
+        self.cleaned_data["email"] = login.lower()
+        return login
+
+    def save(self, request: HttpRequest, **kwargs: Any) -> str:
+        for agent in self.users:
+            # A quiet limit per agent: going over it sends nothing but answers the same.
+            if ratelimit.consume(request, action="reset_password_mail", key=str(agent.pk)):
+                _send_reset_link(request, agent)
+        return str(self.cleaned_data["email"])
+
+
+def _send_reset_link(request: HttpRequest, agent: Agent) -> None:
+    try:
+        request_password_reset(request, agent.email, [agent], reset_link_tokens)
+    except (smtplib.SMTPException, OSError):
+        # The answer must not differ for an existing account: the failure goes to the log
+        # (without the address) for the IT service, not to the page.
+        logger.exception("password reset link not sent: the mail relay refused or is down")
+
+
+class PasswordResetFromLinkForm(ResetPasswordKeyForm):
+    """The new password, twice, reached from the link mailed to the agent."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in (
+            ("password1", gettext_lazy("Nouveau mot de passe")),
+            ("password2", gettext_lazy("Nouveau mot de passe, à nouveau")),
+        ):
+            field = self.fields[name]
+            field.label = label
+            field.help_text = ""
+            field.widget = _password_widget("new-password")
+        self.fields["password1"].help_text = gettext_lazy(
+            "Au moins 12 caractères, sans ressembler à votre nom ni figurer parmi les mots de "
+            "passe les plus courants. Une phrase de plusieurs mots est facile à retenir."
+        )
+
+    def save(self) -> None:
+        assert isinstance(self.user, Agent)
+        security.do_reset_password_from_link(
+            self.user, self.cleaned_data["password1"], address=client_address()
         )
 
 

@@ -8,7 +8,8 @@
   next sign-in after an administrator turns it on, as the console says.
 
 It also lists each session among the agent's sessions (allauth's ``UserSession``) the first time
-it is seen, whatever opened it, so that every session can be listed and ended.
+it is seen, whatever opened it, so that every session can be listed and ended; and it hides
+allauth's password-reset pages (404) when no mail relay is configured (``OUTBOUND_MAIL_ENABLED``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -40,6 +42,18 @@ ENROLMENT_PAGES = _ALWAYS_OPEN | {
     "mfa_reauthenticate",
     "mfa_reauthenticate_webauthn",
 }
+# allauth's password-reset pages, which exist only when mail can go out (BEFFROI_SMTP_URL).
+PASSWORD_RESET_PAGES = frozenset(
+    {
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "account_confirm_password_reset_code",
+        "account_complete_password_reset",
+        "account_password_reset_completed",
+    }
+)
 _TRACKED_SESSION_KEY = "beffroi_listed_session"
 
 
@@ -53,12 +67,14 @@ class SignInRequirementsMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponseBase | None:
+        match = request.resolver_match
+        page = match.view_name if match is not None else ""
+        if page in PASSWORD_RESET_PAGES and not settings.OUTBOUND_MAIL_ENABLED:
+            raise Http404
         agent = getattr(request, "user", None)
         if not isinstance(agent, Agent):
             return None
         _list_session(request)
-        match = request.resolver_match
-        page = match.view_name if match is not None else ""
         if agent.must_change_password:
             if page in PASSWORD_CHANGE_PAGES:
                 return None

@@ -1,0 +1,1 @@
+"""Calendars: agendas, their events and the change log that CalDAV sync tokens read."""

@@ -1,0 +1,2 @@
+"""WebDAV adapters: the drive at ``/dav/files/`` (WsgiDAV engine, ``app``, ``files``, ``locks``)
+and calendars (``caldav``)."""

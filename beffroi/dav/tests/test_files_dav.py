@@ -1,0 +1,102 @@
+"""The drive over WebDAV: what litmus does not check about Beffroi's own rules."""
+
+from __future__ import annotations
+
+from beffroi.dav.tests.conftest import DavClient
+from beffroi.files.blobs import blob_store
+from beffroi.files.models import Node
+
+PROPFIND_BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE bomb [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<D:propfind xmlns:D="DAV:"><D:prop><D:displayname>&b;</D:displayname></D:prop></D:propfind>"""
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE p [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><x xmlns="urn:x">&secret;</x></D:prop>
+</D:set></D:propertyupdate>"""
+
+
+def test_an_upload_is_stored_encrypted_and_read_back_by_range(dav, agent_voirie):
+    """PUT then GET with a Range: the bytes come back, the blob on disk is ciphertext."""
+    content = b"Plan de circulation du centre-ville. " * 4000
+    path = f"/{agent_voirie.username}/plan.txt"
+
+    created = dav.request("PUT", path, content)
+    ranged = dav.request("GET", path, headers={"Range": "bytes=70000-70009"})
+
+    assert created.status == 201
+    assert ranged.status == 206
+    assert ranged.body == content[70000:70010]
+    node = Node.objects.get(name="plan.txt")
+    assert node.current_version is not None
+    on_disk = blob_store().path_of(node.current_version.blob_id).read_bytes()
+    assert b"Plan de circulation" not in on_disk
+
+
+def test_another_agents_drive_answers_as_if_missing(dav, agent_finances):
+    """Listing someone else's drive answers 404, the same as a drive that does not exist."""
+    other = dav.request("PROPFIND", f"/{agent_finances.username}/", headers={"Depth": "1"})
+    missing = dav.request("PROPFIND", "/personne.inconnue/", headers={"Depth": "1"})
+
+    assert other.status == missing.status == 404
+
+
+def test_a_wrong_secret_is_refused(agent_voirie):
+    """Without a valid app password the drive asks for credentials (401)."""
+    client = DavClient(agent_voirie.username, "abcd-efgh-ijkm-npqr")
+
+    answer = client.request("PROPFIND", f"/{agent_voirie.username}/", headers={"Depth": "0"})
+
+    assert answer.status == 401
+    assert "Basic" in answer.headers["www-authenticate"]
+
+
+def test_xml_bombs_and_external_entities_are_refused(dav, agent_voirie):
+    """A PROPFIND declaring entities or a PROPPATCH naming a local file: 400, nothing stored."""
+    root = f"/{agent_voirie.username}/"
+    bomb = dav.request("PROPFIND", root, PROPFIND_BOMB, {"Content-Type": "application/xml"})
+    dav.request("PUT", f"{root}note.txt", b"x")
+    external = dav.request(
+        "PROPPATCH", f"{root}note.txt", EXTERNAL_ENTITY, {"Content-Type": "application/xml"}
+    )
+
+    assert bomb.status == external.status == 400
+    assert "entités XML sont refusées" in bomb.body.decode()
+    assert not Node.objects.get(name="note.txt").dead_properties.exists()
+
+
+def test_a_chunked_xml_body_is_checked_too(dav, agent_voirie):
+    """Without a Content-Length (chunked transfer) the DTD is still found and refused, and an
+    oversized body is refused before it is parsed."""
+    root = f"/{agent_voirie.username}/"
+    chunked = {"Content-Type": "application/xml", "Transfer-Encoding": "chunked"}
+
+    bomb = dav.request("PROPFIND", root, PROPFIND_BOMB, chunked)
+    huge = dav.request("PROPFIND", root, b"<a>" + b" " * (1024 * 1024) + b"</a>", chunked)
+    plain = dav.request(
+        "PROPFIND",
+        root,
+        b'<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:allprop/></D:propfind>',
+        {**chunked, "Depth": "0"},
+    )
+
+    assert (bomb.status, huge.status, plain.status) == (400, 413, 207)
+
+
+def test_a_windows_reserved_name_is_refused(dav, agent_voirie):
+    """MKCOL of "CON" is refused (400) and no folder appears."""
+    answer = dav.request("MKCOL", f"/{agent_voirie.username}/CON")
+
+    assert answer.status == 400
+    assert not Node.objects.filter(name="CON").exists()
+
+
+def test_an_overwrite_over_webdav_keeps_the_previous_version(dav, agent_voirie):
+    """Two PUTs of the same path: two versions, the newest served, the ETag changed."""
+    path = f"/{agent_voirie.username}/budget.csv"
+    first = dav.request("PUT", path, b"2025;100")
+    second = dav.request("PUT", path, b"2026;120", {"If-Match": first.headers["etag"]})
+    stale = dav.request("PUT", path, b"2026;999", {"If-Match": first.headers["etag"]})
+
+    assert (first.status, second.status, stale.status) == (201, 204, 412)
+    assert dav.request("GET", path).body == b"2026;120"
+    assert Node.objects.get(name="budget.csv").versions.count() == 2

@@ -1,0 +1,1 @@
+"""The drive: personal and department spaces, folders, files, versions and their blobs."""
