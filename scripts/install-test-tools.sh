@@ -8,6 +8,10 @@ fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
 # OpenLDAP server and tools: the LDAP import tests start their own slapd on loopback.
 [ -x /usr/sbin/slapd ] || missing+=(slapd)
 [ -x /usr/bin/ldapadd ] || missing+=(ldap-utils)
+# GNU gettext: the translation tests compile and extract the catalog.
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# vdirsyncer: a real two-way CalDAV sync client (tests/test_caldav_client.py).
+command -v vdirsyncer >/dev/null 2>&1 || missing+=(vdirsyncer)
 # litmus: the WebDAV compliance suite run against /dav/files/ (tests/test_dav_litmus.py).
 command -v litmus >/dev/null 2>&1 || missing+=(litmus)
 
