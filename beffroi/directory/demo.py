@@ -27,6 +27,7 @@ from beffroi.directory.actions import (
     do_update_organisation,
 )
 from beffroi.directory.importing import SourceRow, SourceRows, plan_import
+from beffroi.directory.importing.rows import FIELDS
 from beffroi.directory.models import Agent, AgentGroup, Department, Organisation
 
 SEED = 2026
@@ -332,22 +333,7 @@ def seed_demo(say: Callable[[str], None]) -> tuple[DemoCommune, str]:
             )
         source = SourceRows(
             label="démonstration Ville-Exemple",
-            columns=frozenset(
-                {
-                    "username",
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "department",
-                    "job_title",
-                    "phone",
-                    "office",
-                    "manager",
-                    "kind",
-                    "manages_department",
-                    "groups",
-                }
-            ),
+            columns=frozenset(FIELDS),
             rows=demo_rows(rng),
         )
         plan = plan_import(source)
