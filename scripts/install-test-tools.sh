@@ -14,6 +14,9 @@ command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v vdirsyncer >/dev/null 2>&1 || missing+=(vdirsyncer)
 # litmus: the WebDAV compliance suite run against /dav/files/ (tests/test_dav_litmus.py).
 command -v litmus >/dev/null 2>&1 || missing+=(litmus)
+# rclone and cadaver: WebDAV clients people use, driven by tests/test_dav_clients.py.
+command -v rclone >/dev/null 2>&1 || missing+=(rclone)
+command -v cadaver >/dev/null 2>&1 || missing+=(cadaver)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
