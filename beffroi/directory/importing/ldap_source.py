@@ -7,10 +7,12 @@ from ``memberOf`` (Active Directory) or from the groups found under a given base
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import ssl
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import ldap3
 from django.utils.translation import gettext as _
@@ -59,8 +61,11 @@ class LdapSource:
     password: str = field(repr=False)
     user_filter: str = ""
     group_base_dn: str = ""
-    # Certificate authorities for ldaps:// (a commune's own CA); the system's by default.
+    # Certificate authorities for ldaps:// and StartTLS (a commune's own CA); the system's by
+    # default.
     ca_file: str = ""
+    # Upgrade an ldap:// connection to TLS before binding (RFC 4513 StartTLS).
+    starttls: bool = False
     page_size: int = PAGE_SIZE
     # Seconds; ldap3 packs it into a socket option, which wants an integer.
     timeout: int = 10
@@ -101,9 +106,59 @@ def _common_name(dn: str) -> str:
         return dn
 
 
+def _on_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_password_is_protected(source: LdapSource) -> None:
+    """The bind password never crosses the network in clear: ldap:// to another machine needs
+    StartTLS (ldap:// on this machine, as for a local relay, is allowed)."""
+    plain = urlsplit(source.url).scheme.lower() == "ldap"
+    if plain and not source.starttls and not _on_loopback(source.url):
+        raise LdapError(
+            _(
+                "Le mot de passe de liaison ne part pas en clair vers %(url)s : utilisez "
+                "ldaps:// ou --starttls. Rien n'a été importé."
+            )
+            % {"url": source.url}
+        )
+
+
+def _start_tls(connection: Any, source: LdapSource) -> None:
+    try:
+        upgraded = connection.start_tls()
+    except ldap_errors.LDAPException as error:
+        raise LdapError(_certificate_or_reason(source, error)) from error
+    if not upgraded:
+        raise LdapError(
+            _("Le serveur LDAP %(url)s refuse StartTLS : %(reason)s. Rien n'a été importé.")
+            % {"url": source.url, "reason": (connection.result or {}).get("description", "")}
+        )
+
+
+def _certificate_or_reason(source: LdapSource, error: Exception) -> str:
+    if "certificate verify failed" in str(error).lower():
+        return _(
+            "Certificat du serveur LDAP %(url)s refusé (%(reason)s) : indiquez "
+            "l'autorité de certification de la collectivité avec --ca-file. Rien n'a "
+            "été importé."
+        ) % {"url": source.url, "reason": _reason(error)}
+    return _("Serveur LDAP injoignable à %(url)s : %(reason)s. Rien n'a été importé.") % {
+        "url": source.url,
+        "reason": _reason(error),
+    }
+
+
 def _connect(source: LdapSource) -> Any:
     if not source.password:
         raise LdapError(_("Le mot de passe de liaison LDAP est vide : rien n'a été importé."))
+    _check_password_is_protected(source)
     try:
         # ldap3 does not check certificates unless asked: ldaps:// must prove who answers.
         tls = ldap3.Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=source.ca_file or None)
@@ -129,19 +184,9 @@ def _connect(source: LdapSource) -> Any:
             _("Adresse du serveur LDAP invalide : %(url)s.") % {"url": source.url}
         ) from error
     except ldap_errors.LDAPException as error:
-        if "certificate verify failed" in str(error).lower():
-            raise LdapError(
-                _(
-                    "Certificat du serveur LDAP %(url)s refusé (%(reason)s) : indiquez "
-                    "l'autorité de certification de la collectivité avec --ca-file. Rien n'a "
-                    "été importé."
-                )
-                % {"url": source.url, "reason": _reason(error)}
-            ) from error
-        raise LdapError(
-            _("Serveur LDAP injoignable à %(url)s : %(reason)s. Rien n'a été importé.")
-            % {"url": source.url, "reason": _reason(error)}
-        ) from error
+        raise LdapError(_certificate_or_reason(source, error)) from error
+    if source.starttls:
+        _start_tls(connection, source)
     try:
         bound = connection.bind()
     except ldap_errors.LDAPException as error:

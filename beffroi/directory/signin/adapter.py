@@ -24,6 +24,7 @@ from allauth.account.internal.flows.login import (
 )
 from allauth.account.internal.stagekit import clear_login
 from allauth.core import context
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -34,12 +35,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.core import outbound
 from beffroi.core.errors import NotAuthenticated, TooManyAttempts
 from beffroi.directory import access, actions
 from beffroi.directory.actions.security import SECOND_FACTOR_CHANGES
@@ -166,6 +169,13 @@ class SignInAdapter(DefaultAccountAdapter):
             address = self.get_client_ip(self.request)
             actions.do_record_second_factor_change(user, change, address=address)
         super().send_notification_mail(template_prefix, user, context, email)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Every mail allauth sends is rendered here and queued for the task worker
+        (``beffroi.core.outbound``): no request waits for the relay."""
+        request = allauth_context.request
+        rendered = {"request": request, "email": email, "current_site": get_current_site(request)}
+        outbound.send_later(self.render_mail(template_prefix, email, {**rendered, **context}))
 
     def send_password_reset_mail(
         self, user: AbstractBaseUser, email: str, context: dict[str, Any]

@@ -5,8 +5,6 @@ Registered in ``ACCOUNT_FORMS`` and ``MFA_FORMS`` (see the sign-in section of th
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -34,8 +32,6 @@ from beffroi.core import throttle
 from beffroi.core.errors import TooManyAttempts
 from beffroi.directory.actions import security
 from beffroi.directory.models import Agent
-
-logger = logging.getLogger(__name__)
 
 TOO_MANY_ATTEMPTS = "too_many_attempts"
 
@@ -160,12 +156,9 @@ class PasswordResetRequestForm(ResetPasswordForm):
 
 
 def _send_reset_link(request: HttpRequest, agent: Agent) -> None:
-    try:
-        request_password_reset(request, agent.email, [agent], reset_link_tokens)
-    except (smtplib.SMTPException, OSError):
-        # The answer must not differ for an existing account: the failure goes to the log
-        # (without the address) for the IT service, not to the page.
-        logger.exception("password reset link not sent: the mail relay refused or is down")
+    # The message is queued, not sent (``beffroi.core.outbound``): the answer takes as long for
+    # an existing account as for a stranger, whatever the relay does.
+    request_password_reset(request, agent.email, [agent], reset_link_tokens)
 
 
 class PasswordResetFromLinkForm(ResetPasswordKeyForm):

@@ -9,7 +9,9 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
 from beffroi.audit.models import AuditEvent
-from beffroi.directory.actions import handover
+from beffroi.core.errors import NotAuthenticated
+from beffroi.directory.access import authenticate_app_password
+from beffroi.directory.actions import do_create_app_password, handover
 from beffroi.directory.models import Agent
 from beffroi.directory.tests.factories import AgentFactory
 
@@ -263,3 +265,51 @@ def test_the_profile_is_edited_with_validation(client, maire, agent_voirie):
     assert good.status_code == 302
     agent_voirie.refresh_from_db()
     assert agent_voirie.job_title == "Chef d'équipe voirie"
+
+
+def test_an_administrator_revokes_an_agents_app_password(client, maire, agent_voirie):
+    """A lost phone: the console lists the agent's app passwords, one click cuts that device
+    off, the audit trail names the administrator, and the password no longer opens anything."""
+    phone, secret = do_create_app_password(agent_voirie, "Téléphone de service", ["calendars"])
+    do_create_app_password(agent_voirie, "Ordinateur portable", ["files"])
+    client.force_login(maire)
+
+    page = client.get(f"/console/agents/{agent_voirie.pk}/").content.decode()
+    assert "Téléphone de service" in page
+    assert "Ordinateur portable" in page
+    response = client.post(
+        f"/console/agents/{agent_voirie.pk}/mots-de-passe-application/{phone.pk}/revoquer/"
+    )
+
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    listed = page.split('id="titre-mots-de-passe-application"')[1]
+    assert "Téléphone de service" not in listed
+    assert "Ordinateur portable" in listed
+    assert "« Téléphone de service » est révoqué." in page
+    event = AuditEvent.objects.get(action="directory.app_password_revoked")
+    assert event.actor_id == maire.pk
+    with pytest.raises(NotAuthenticated):
+        authenticate_app_password("agent.voirie", secret, scope="calendars", address="127.0.0.1")
+
+
+def test_app_passwords_are_revoked_only_through_their_own_agent(
+    client, maire, agent_voirie, agent_finances, chef_services_techniques
+):
+    """Another agent's app password through this agent's page, or an agent outside the
+    manager's departments: the same not-found answer, and nothing revoked."""
+    theirs, _ = do_create_app_password(agent_finances, "Tablette", ["files"])
+
+    client.force_login(maire)
+    wrong_agent = client.post(
+        f"/console/agents/{agent_voirie.pk}/mots-de-passe-application/{theirs.pk}/revoquer/"
+    )
+    client.force_login(chef_services_techniques)
+    outside = client.post(
+        f"/console/agents/{agent_finances.pk}/mots-de-passe-application/{theirs.pk}/revoquer/"
+    )
+
+    assert wrong_agent.status_code == 404
+    assert outside.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None

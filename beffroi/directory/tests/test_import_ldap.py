@@ -578,3 +578,42 @@ def test_ldaps_refuses_a_certificate_nobody_vouches_for(slapd, password_file, db
         "de la collectivité avec --ca-file. Rien n'a été importé.\n"
     )
     assert not Agent.objects.exists()
+
+
+def test_starttls_upgrades_the_plain_port_before_binding(slapd, password_file, db):
+    """ldap:// with --starttls and the commune's authority: the connection is encrypted before
+    the bind password is sent, and the import runs."""
+    status, out, err = run_ldap_import(
+        slapd,
+        password_file,
+        "--starttls",
+        "--ca-file",
+        str(slapd.ca_file),
+        "--dry-run",
+        "--user-filter",
+        "(objectClass=user)",
+        base=f"ou=ad,{SUFFIX}",
+    )
+
+    assert (status, err) == (0, "")
+    assert "agents à créer : 1" in out
+
+
+def test_starttls_refuses_a_certificate_nobody_vouches_for(slapd, password_file, db):
+    status, _out, err = run_ldap_import(slapd, password_file, "--starttls")
+
+    assert status == 1
+    assert err.startswith(f"Certificat du serveur LDAP {slapd.url} refusé (")
+    assert not Agent.objects.exists()
+
+
+def test_the_bind_password_never_leaves_in_clear_for_another_machine(password_file, db):
+    """ldap:// to a server elsewhere without StartTLS is refused before any connection."""
+    remote = Slapd(url="ldap://annuaire.ville-exemple.fr", directory=Path("/nonexistent"))
+    status, _out, err = run_ldap_import(remote, password_file)
+
+    assert status == 1
+    assert err == (
+        "Le mot de passe de liaison ne part pas en clair vers ldap://annuaire.ville-exemple.fr : "
+        "utilisez ldaps:// ou --starttls. Rien n'a été importé.\n"
+    )

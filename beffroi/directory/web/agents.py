@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from beffroi.core.errors import InvalidInput
 from beffroi.directory import actions, policies
 from beffroi.directory.access import console as access
+from beffroi.directory.access import credentials
 from beffroi.directory.actions import NewAgent
 from beffroi.directory.models import Agent, Department, DepartmentMembership
 from beffroi.directory.web.common import acting_agent, address_of, show_problems
@@ -162,6 +163,7 @@ def agent_detail(request: HttpRequest, agent_id: uuid.UUID) -> HttpResponse:
             "profile_form": profile_form,
             "departments_form": departments_form,
             "successor_form": SuccessorForm(),
+            "app_passwords": credentials.access_own_app_passwords(agent),
             "Status": Agent.Status,
         },
     )
@@ -248,6 +250,28 @@ def agent_end_sessions(request: HttpRequest, agent_id: uuid.UUID) -> HttpRespons
         agent, acting=acting_agent(request), address=address_of(request)
     )
     messages.success(request, _("%(n)s session(s) fermée(s).") % {"n": ended})
+    return redirect("console:agent", agent_id=agent.pk)
+
+
+@console_required
+@require_POST
+def agent_revoke_app_password(
+    request: HttpRequest, agent_id: uuid.UUID, app_password_id: uuid.UUID
+) -> HttpResponse:
+    """A lost phone or laptop: the administrator cuts its access without the agent."""
+    agent = access.access_administrable_agent(request.user, agent_id)
+    if not policies.abilities(request.user, agent).reset_password:
+        messages.error(request, _("Vous ne pouvez pas révoquer les accès de cet agent."))
+        return redirect("console:agent", agent_id=agent.pk)
+    app_password = credentials.access_own_app_password(agent, app_password_id)
+    actions.do_revoke_app_password(
+        app_password, acting=acting_agent(request), address=address_of(request)
+    )
+    messages.success(
+        request,
+        _("Le mot de passe d'application « %(label)s » est révoqué.")
+        % {"label": app_password.label},
+    )
     return redirect("console:agent", agent_id=agent.pk)
 
 

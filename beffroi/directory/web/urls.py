@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("agents/<uuid:agent_id>/sessions/", agents.agent_end_sessions, name="agent_end_sessions"),
     path("agents/<uuid:agent_id>/transmission/", agents.agent_hand_over, name="agent_hand_over"),
+    path(
+        "agents/<uuid:agent_id>/mots-de-passe-application/<uuid:app_password_id>/revoquer/",
+        agents.agent_revoke_app_password,
+        name="agent_revoke_app_password",
+    ),
     path("services/", views.department_list, name="departments"),
     path("services/nouveau/", views.department_create, name="department_create"),
     path("services/<uuid:department_id>/", views.department_detail, name="department"),

@@ -66,7 +66,13 @@ class Command(BeffroiCommand):
         command.add_argument(
             "--ca-file",
             default="",
-            help="autorités de certification pour ldaps:// (par défaut : celles du système)",
+            help="autorités de certification pour ldaps:// et StartTLS (par défaut : celles du "
+            "système)",
+        )
+        command.add_argument(
+            "--starttls",
+            action="store_true",
+            help="chiffrer une connexion ldap:// avec StartTLS avant d'envoyer le mot de passe",
         )
         command.add_argument(
             "--group-base-dn", default="", help="base où chercher les groupes (LDAP)"
@@ -131,6 +137,7 @@ class Command(BeffroiCommand):
                     user_filter=options["user_filter"],
                     group_base_dn=options["group_base_dn"],
                     ca_file=options["ca_file"],
+                    starttls=options["starttls"],
                 )
             )
         if not options["file"]:
