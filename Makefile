@@ -53,7 +53,9 @@ pytest: $(DEV_STAMP) $(ASSETS)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Benchmarks: each prints a table and writes JSON under bench/results/ (see bench/README.md).
+# Apache (mod_dav) and rclone, for bench/files.py, are installed when missing.
 bench: $(DEV_STAMP) $(ASSETS)
+	@scripts/install-bench-tools.sh
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 # Regenerate the compiled translations after editing a .po file (needs GNU gettext).

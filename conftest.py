@@ -14,8 +14,9 @@ from django.contrib.auth.models import AnonymousUser
 from beffroi.directory.models import Agent, Department, DepartmentMembership
 from beffroi.directory.tests.factories import AgentFactory
 
-# Playwright fixtures (browser, desktop, phone) for every browser test module.
-pytest_plugins = ["beffroi.web.tests.browser"]
+# Playwright fixtures (browser, desktop, phone) for every browser test module; a SeaweedFS S3
+# gateway (seaweedfs, blob_backend) for the drive's storage tests.
+pytest_plugins = ["beffroi.web.tests.browser", "beffroi.files.tests.seaweedfs"]
 
 PERSONAS = ("maire", "agent_voirie", "agent_finances", "elu", "invite_externe", "anonyme")
 
@@ -27,6 +28,9 @@ def _private_blobs(settings, tmp_path):
     if storage["BACKEND"].endswith("FileSystemStorage"):
         storage["OPTIONS"] = {**storage.get("OPTIONS", {}), "location": tmp_path / "blobs"}
         settings.STORAGES = {**settings.STORAGES, "default": storage}
+    # The drive's own store (the demo seed fills it from tests outside beffroi/files too).
+    settings.FILES_BLOB_DIR = tmp_path / "drive-blobs"
+    settings.FILES_MASTER_KEY_FILE = tmp_path / "master.key"
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,8 @@ Commandes :
   audit            journal d'audit : « audit verify », « audit prune »
   app-password     mots de passe d'application : « app-password add IDENTIFIANT --label … »
   directory        annuaire : « directory import FICHIER.csv », « directory import --ldap URL … »
+  files            Drive : « files gc » (ramasser les contenus inutilisés)
+  keys             chiffrement : « keys rotate » (renouveler la clé maîtresse des fichiers)
   demo             démonstration : « demo seed » (commune fictive Ville-Exemple)
   check --deploy   vérifier la configuration avant une mise en production
   migrate          appliquer les migrations de la base de données

@@ -17,6 +17,10 @@ command -v litmus >/dev/null 2>&1 || missing+=(litmus)
 # rclone and cadaver: WebDAV clients people use, driven by tests/test_dav_clients.py.
 command -v rclone >/dev/null 2>&1 || missing+=(rclone)
 command -v cadaver >/dev/null 2>&1 || missing+=(cadaver)
+# Apache httpd with mod_dav and htpasswd: the reference server of bench/files.py, whose quick
+# run is in the suite (tests/test_bench.py).
+[ -x /usr/sbin/apache2 ] || missing+=(apache2)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

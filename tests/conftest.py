@@ -14,9 +14,11 @@ import pytest
 
 
 def beffroi(
-    *args: str, env: dict[str, str], stdin: str = "", timeout: float = 120
+    *args: str, env: dict[str, str], stdin: str = "", timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
-    """Run the ``beffroi`` command and capture what it prints."""
+    """Run the ``beffroi`` command and capture what it prints. The timeout only stops a hung
+    command from holding the suite (migrating a fresh database takes seconds, or minutes on a
+    loaded machine)."""
     return subprocess.run(
         [sys.executable, "-m", "beffroi", *args],
         input=stdin,

@@ -128,9 +128,21 @@ def _rclone(env: dict[str, str], *args: str) -> tuple[subprocess.CompletedProces
     return run, time.monotonic() - started
 
 
-def test_rclone_copies_a_2000_file_tree_up_and_back_down_byte_identical(process_env, tmp_path):
+@pytest.fixture(params=["local", "s3"])
+def storage_env(request, process_env) -> dict[str, str]:
+    """The server's environment with its blobs on the local disk, or in a new bucket of the
+    SeaweedFS S3 gateway."""
+    if request.param == "s3":
+        gateway = request.getfixturevalue("seaweedfs")
+        process_env.update(gateway.environment_for(gateway.new_bucket()))
+    return process_env
+
+
+def test_rclone_copies_a_2000_file_tree_up_and_back_down_byte_identical(storage_env, tmp_path):
     """rclone uploads a nested tree of 2,000 files with French names (NFC and NFD) to an
-    agent's drive, downloads it elsewhere, and gets every byte back under NFC names."""
+    agent's drive, downloads it elsewhere, and gets every byte back under NFC names; with the
+    blobs on the local disk and on S3."""
+    process_env = storage_env
     secret = _agent_with_app_password(process_env)
     port = free_port()
     source = tmp_path / "depart"

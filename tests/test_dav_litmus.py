@@ -98,7 +98,8 @@ def _wait_for_partial_blob(temporary: Path, process: subprocess.Popen[bytes]) ->
 
 def test_a_killed_upload_leaves_the_previous_version_and_no_partial_file(process_env, tmp_path):
     """SIGKILL in the middle of a PUT: after a restart the file still has its previous
-    content, and nothing half-written is listed."""
+    content, and nothing half-written is listed; ``beffroi files gc`` collects the orphan
+    once the grace period is over, and the previous version still reads."""
     secret = _agent_with_app_password(process_env)
     port = free_port()
     log = tmp_path / "serve.log"
@@ -119,6 +120,11 @@ def test_a_killed_upload_leaves_the_previous_version_and_no_partial_file(process
             server.kill()
             server.wait()
 
+    temporary = Path(process_env["BEFFROI_DATA_DIR"]) / "blobs" / "tmp"
+    assert list(temporary.iterdir()), "the killed upload left its temporary file"
+    kept = beffroi("files", "gc", env=process_env)
+    collected = beffroi("files", "gc", "--grace-minutes", "0", env=process_env)
+
     with running_server(process_env, port, log):
         status, content = _dav(url + "budget.ods", secret)
         listing_status, listing = _dav(url, secret, "PROPFIND")
@@ -128,3 +134,10 @@ def test_a_killed_upload_leaves_the_previous_version_and_no_partial_file(process
     assert listing_status == 207
     assert listing.count(b"<D:response>") == 2  # the drive and budget.ods, nothing else
     assert b"budget.ods" in listing
+    # The orphan is left during the grace period, then collected; the previous version stays.
+    assert kept.returncode == 0, kept.stderr
+    assert "0 reste(s) d'envoi interrompu(s)" in kept.stdout
+    assert collected.returncode == 0, collected.stderr
+    assert "1 reste(s) d'envoi interrompu(s)" in collected.stdout
+    assert "0 contenu(s) supprimé(s)" in collected.stdout
+    assert list(temporary.iterdir()) == []

@@ -10,7 +10,11 @@ import beffroi
 from beffroi.api import errors
 from beffroi.api.auth import basic_auth, session_auth, token_auth
 from beffroi.api.schemas import HealthOut
+from beffroi.calendars.api.views import router as calendars_router
+from beffroi.contacts.api.views import router as contacts_router
 from beffroi.directory.api.views import router as directory_router
+from beffroi.files.api.links import router as files_history_router
+from beffroi.files.api.views import router as files_router
 
 
 class BeffroiAPI(NinjaAPI):
@@ -59,6 +63,10 @@ def health(request: HttpRequest) -> HealthOut:
 
 
 api.add_router("/", directory_router)
+api.add_router("/calendars/", calendars_router)
+api.add_router("/contacts/", contacts_router)
+api.add_router("/files/", files_history_router)
+api.add_router("/", files_router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -6,3 +6,9 @@ class CalendarsConfig(AppConfig):
     name = "beffroi.calendars"
     label = "calendars"
     verbose_name = _("Agendas")
+
+    def ready(self) -> None:
+        from beffroi.calendars.demo import seed_calendars
+        from beffroi.directory.demo import register_demo_seeder
+
+        register_demo_seeder("agendas", seed_calendars)

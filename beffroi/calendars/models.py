@@ -54,6 +54,8 @@ class Event(BaseModel):
     # None: the object never ends (a rule without UNTIL or COUNT).
     ends_at = models.DateTimeField(null=True, db_index=True)
     recurring = models.BooleanField(default=False)
+    # In a resource's calendar: whether the booking awaits its manager's approval.
+    booking_status = models.CharField(max_length=16, blank=True, default="", db_index=True)
 
     class Meta:
         verbose_name = _("événement")
@@ -89,3 +91,163 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.revision}"
+
+
+class CalendarShare(BaseModel):
+    """A calendar opened to an agent, a group or a department, with one role.
+
+    Exactly one of ``agent``, ``group``, ``department`` is set. The strongest role a person holds
+    through any of their shares is the one that counts (``policies.abilities``).
+    """
+
+    class Role(models.TextChoices):
+        FREE_BUSY = "free_busy", _("disponibilités seulement")
+        READER = "reader", _("lecture")
+        EDITOR = "editor", _("modification")
+        MANAGER = "manager", _("gestion (délégation)")
+
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="shares")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_shares",
+    )
+    group = models.ForeignKey(
+        "directory.AgentGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_shares",
+    )
+    department = models.ForeignKey(
+        "directory.Department",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_shares",
+    )
+    role = models.CharField(_("rôle"), max_length=16, choices=Role)
+
+    class Meta:
+        verbose_name = _("partage d'agenda")
+        verbose_name_plural = _("partages d'agenda")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(agent__isnull=False, group__isnull=True, department__isnull=True)
+                    | models.Q(agent__isnull=True, group__isnull=False, department__isnull=True)
+                    | models.Q(agent__isnull=True, group__isnull=True, department__isnull=False)
+                ),
+                name="calendar_share_one_grantee",
+            ),
+            models.UniqueConstraint(
+                fields=["calendar", "agent"], name="calendar_share_unique_agent"
+            ),
+            models.UniqueConstraint(
+                fields=["calendar", "group"], name="calendar_share_unique_group"
+            ),
+            models.UniqueConstraint(
+                fields=["calendar", "department"], name="calendar_share_unique_department"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar} · {self.role}"
+
+
+class DepartmentCalendar(models.Model):
+    """The calendar of a department: its members edit it, its managers manage it."""
+
+    id = models.BigAutoField(primary_key=True)
+    department = models.OneToOneField(
+        "directory.Department", on_delete=models.CASCADE, related_name="calendar_link"
+    )
+    calendar = models.OneToOneField(
+        Calendar, on_delete=models.CASCADE, related_name="department_link"
+    )
+
+    def __str__(self) -> str:
+        return str(self.calendar)
+
+
+class Resource(BaseModel):
+    """A room, a vehicle or a piece of equipment that people book through its calendar."""
+
+    class Kind(models.TextChoices):
+        ROOM = "room", _("salle")
+        VEHICLE = "vehicle", _("véhicule")
+        EQUIPMENT = "equipment", _("matériel")
+
+    class Policy(models.TextChoices):
+        AUTO_ACCEPT = "auto_accept", _("acceptée automatiquement si libre")
+        APPROVAL = "approval", _("soumise à l'accord du gestionnaire")
+
+    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind, default=Kind.ROOM)
+    email = models.EmailField(_("adresse d'invitation"), unique=True)
+    capacity = models.PositiveIntegerField(_("capacité"), default=0)
+    equipment = models.JSONField(_("équipements"), default=list, blank=True)
+    building = models.CharField(_("bâtiment"), max_length=200, blank=True)
+    policy = models.CharField(
+        _("règle de réservation"), max_length=16, choices=Policy, default=Policy.AUTO_ACCEPT
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gestionnaire"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_resources",
+    )
+    calendar = models.OneToOneField(Calendar, on_delete=models.PROTECT, related_name="resource")
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("ressource")
+        verbose_name_plural = _("ressources")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BookingStatus(models.TextChoices):
+    NONE = "", _("sans objet")
+    PENDING = "pending", _("en attente d'accord")
+    ACCEPTED = "accepted", _("acceptée")
+
+
+class ImipMessage(BaseModel):
+    """An iTIP message (RFC 5546) for an attendee outside the organisation, waiting for the mail
+    capability to send it by e-mail (iMIP, RFC 6047)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente d'envoi")
+        SENT = "sent", _("envoyé")
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="imip_messages",
+    )
+    recipient = models.CharField(_("destinataire"), max_length=254)
+    method = models.CharField(_("méthode"), max_length=16)
+    uid = models.CharField(max_length=255)
+    summary = models.CharField(_("objet"), max_length=255, blank=True)
+    data = models.TextField()
+    status = models.CharField(
+        _("état"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message d'invitation externe")
+        verbose_name_plural = _("messages d'invitation externes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.method} → {self.recipient}"

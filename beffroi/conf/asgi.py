@@ -168,8 +168,20 @@ from beffroi.dav.app import asgi_application as dav_files_application  # noqa: E
 
 application.mount("/dav/files", dav_files_application())
 
+# Department drives and shared spaces over WebDAV: /dav/spaces/<slug>/.
+from beffroi.dav.spaces import MOUNT_PATH as DAV_SPACES  # noqa: E402
+from beffroi.dav.spaces import SpacesProvider  # noqa: E402
+
+application.mount(DAV_SPACES, dav_files_application(DAV_SPACES, SpacesProvider()))
+
 # Calendars over CalDAV (our own adapter, docs/adr/0005-caldav-engine.md): /dav/cal/<username>/.
 from beffroi.dav.caldav.app import caldav_application, well_known_caldav  # noqa: E402
 
 application.mount("/dav/cal", caldav_application)
 application.mount("/.well-known/caldav", well_known_caldav)
+
+# Contacts over CardDAV (the same kind of adapter): /dav/card/<username>/.
+from beffroi.dav.carddav.app import carddav_application, well_known_carddav  # noqa: E402
+
+application.mount("/dav/card", carddav_application)
+application.mount("/.well-known/carddav", well_known_carddav)

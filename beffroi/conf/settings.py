@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "beffroi.audit",
     "beffroi.directory",
     "beffroi.calendars",
+    "beffroi.contacts",
     "beffroi.files",
     "beffroi.web",
     "beffroi.api",
@@ -516,7 +517,12 @@ OAUTH2_PROVIDER: dict[str, Any] = {
 AUDIT_RETENTION_DAYS = env_int("BEFFROI_AUDIT_RETENTION_DAYS", 400, minimum=0)
 # Called by ``beffroi serve`` once its task worker runs, to queue each app's periodic work
 # (``core`` imports no app, so the list lives here).
-WORKER_START_HOOKS = ["beffroi.audit.tasks.schedule_daily_prune"]
+WORKER_START_HOOKS = [
+    "beffroi.audit.tasks.schedule_daily_prune",
+    "beffroi.files.housekeeping.schedule_daily_housekeeping",
+    "beffroi.files.blobs.collect.schedule_blob_collection",
+    "beffroi.files.tasks.schedule_upload_cleanup",
+]
 
 # --- Files --------------------------------------------------------------------------------------
 
@@ -535,3 +541,33 @@ FILES_MASTER_KEY_FILE: Path | None = (
 )
 # Encrypted chunk size: a byte range decrypts only the chunks it touches.
 FILES_CHUNK_BYTES = 64 * 1024
+# With BEFFROI_S3_BUCKET the blobs go to that bucket, under ``files/``, instead of the local disk
+# (see beffroi.files.blobs.s3).
+FILES_S3: dict[str, Any] | None = (
+    {
+        "bucket": S3_BUCKET,
+        "endpoint_url": _blob_storage["OPTIONS"]["endpoint_url"],
+        "region": _blob_storage["OPTIONS"]["region_name"],
+        "access_key_id": _blob_storage["OPTIONS"]["access_key"],
+        "secret_access_key": _blob_storage["OPTIONS"]["secret_key"],
+    }
+    if S3_BUCKET
+    else None
+)
+# The garbage collector deletes blobs no version references and uploads left unfinished only
+# once they have been untouched this long (see beffroi.files.blobs.collect).
+FILES_GC_GRACE_HOURS = env_int("BEFFROI_FILES_GC_GRACE_HOURS", 24, minimum=1)
+
+# Quotas (MiB; 0 for no limit), counting every version and the trash; a space may override its
+# own (``Space.quota_bytes``). See beffroi.files.quotas.
+FILES_AGENT_QUOTA_BYTES = env_int("BEFFROI_FILES_AGENT_QUOTA_MIB", 10 * 1024, minimum=0) * 2**20
+FILES_DEPARTMENT_QUOTA_BYTES = (
+    env_int("BEFFROI_FILES_DEPARTMENT_QUOTA_MIB", 100 * 1024, minimum=0) * 2**20
+)
+# Version retention: a file keeps its last N versions and every version of the last D days.
+FILES_KEEP_VERSIONS = env_int("BEFFROI_FILES_KEEP_VERSIONS", 10, minimum=1)
+FILES_KEEP_VERSION_DAYS = env_int("BEFFROI_FILES_KEEP_VERSION_DAYS", 30, minimum=0)
+# Days a deleted file or folder stays in the trash before it is purged for good.
+FILES_TRASH_DAYS = env_int("BEFFROI_FILES_TRASH_DAYS", 30, minimum=1)
+# Largest upload through a public deposit link (MiB, the whole form).
+FILES_DEPOSIT_MAX_BYTES = env_int("BEFFROI_FILES_DEPOSIT_MAX_MIB", 100, minimum=1) * 2**20

@@ -21,6 +21,11 @@ urlpatterns = [
     path("o/", include("beffroi.oidc.urls", namespace="oauth2_provider")),
     path("", include("beffroi.oidc.well_known_urls")),
     path("console/", include("beffroi.directory.web.urls")),
+    # Public links of the drive (no account needed).
+    path("p/", include("beffroi.files.web.public_urls")),
+    path("agenda/", include("beffroi.calendars.web.urls")),
+    path("contacts/", include("beffroi.contacts.web.urls")),
+    path("drive/", include("beffroi.files.web.urls")),
     path("", include("beffroi.audit.web.own_urls")),
     path("", include("beffroi.web.urls")),
 ]

@@ -20,7 +20,7 @@ from wsgidav.wsgidav_app import WsgiDAVApp  # type: ignore[import-untyped, unuse
 
 from beffroi.core.errors import NotAuthenticated, TooManyAttempts
 from beffroi.dav.files import AGENT_KEY, BeffroiProvider
-from beffroi.dav.locks import DatabaseLockStorage
+from beffroi.dav.locks import DatabaseLockStorage, per_request_locks
 from beffroi.directory.access.credentials import authenticate_protocol_client
 
 logger = logging.getLogger(__name__)
@@ -138,10 +138,14 @@ def with_database(app: WSGIApp) -> WSGIApp:
     return wrapped
 
 
-def wsgi_application() -> WSGIApp:
+def wsgi_application(
+    mount_path: str = MOUNT_PATH, provider: BeffroiProvider | None = None
+) -> WSGIApp:
+    """The engine for ``mount_path``: personal drives by default, or ``provider``'s view
+    (``SpacesProvider`` at ``/dav/spaces``)."""
     config = {
-        "mount_path": MOUNT_PATH,
-        "provider_mapping": {"/": BeffroiProvider()},
+        "mount_path": mount_path,
+        "provider_mapping": {"/": provider or BeffroiProvider()},
         "http_authenticator": {
             "domain_controller": BeffroiDomainController,
             "accept_basic": True,
@@ -163,12 +167,14 @@ def wsgi_application() -> WSGIApp:
         "block_size": 64 * 1024,
     }
     engine: WSGIApp = WsgiDAVApp(config)
-    return with_database(guard_xml(engine))
+    return with_database(per_request_locks(guard_xml(engine)))
 
 
-def asgi_application() -> Callable[..., Any]:
-    """The ASGI app to mount at ``/dav/files`` (the router passes it that root_path)."""
-    bridge = WSGIMiddleware(wsgi_application(), workers=WORKERS)  # type: ignore[arg-type]
+def asgi_application(
+    mount_path: str = MOUNT_PATH, provider: BeffroiProvider | None = None
+) -> Callable[..., Any]:
+    """The ASGI app to mount at ``mount_path`` (the router passes it that root_path)."""
+    bridge = WSGIMiddleware(wsgi_application(mount_path, provider), workers=WORKERS)  # type: ignore[arg-type]
 
     async def application(scope: Any, receive: Any, send: Any) -> None:
         # a2wsgi hands ``receive`` to run_coroutine_threadsafe, which wants a real coroutine.

@@ -16,6 +16,7 @@ from wsgidav import util, xml_tools  # type: ignore[import-untyped, unused-ignor
 from wsgidav.dav_error import (  # type: ignore[import-untyped, unused-ignore]
     HTTP_BAD_REQUEST,
     HTTP_FORBIDDEN,
+    HTTP_INSUFFICIENT_STORAGE,
     HTTP_INTERNAL_ERROR,
     HTTP_NOT_FOUND,
     DAVError,
@@ -27,6 +28,7 @@ from beffroi.core.errors import BeffroiError, InvalidInput, NotAllowed, NotFound
 from beffroi.files import access, actions
 from beffroi.files.blobs import BlobReader, BlobWriter, blob_store
 from beffroi.files.models import Node, Space
+from beffroi.files.quotas import QuotaExceeded, UploadMeter
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ def as_dav_error(error: BeffroiError) -> DAVError:
         return DAVError(HTTP_FORBIDDEN, context_info=error.message)
     if isinstance(error, InvalidInput):
         return DAVError(HTTP_BAD_REQUEST, context_info=error.message)
+    if isinstance(error, QuotaExceeded):
+        return DAVError(HTTP_INSUFFICIENT_STORAGE, context_info=error.message)
     return DAVError(HTTP_INTERNAL_ERROR, context_info=error.message)
 
 
@@ -54,9 +58,25 @@ class _Upload:
 
     def __init__(self, resource: FileResource) -> None:
         self.resource = resource
+        target = resource._node if resource._node is not None else resource.parent
+        assert target is not None
+        declared = str(resource.environ.get("CONTENT_LENGTH") or "")
+        try:
+            # A declared body over the quota is refused before a byte is stored.
+            self.meter = UploadMeter(
+                target.space, declared=int(declared) if declared.isdigit() else None
+            )
+        except QuotaExceeded as error:
+            raise as_dav_error(error) from error
         self.writer: BlobWriter = blob_store().open_write()
 
     def write(self, data: bytes) -> int:
+        try:
+            self.meter.count(len(data))
+        except QuotaExceeded as error:
+            # Streamed (chunked) bodies are stopped as soon as they cross the quota.
+            self.writer.abort()
+            raise as_dav_error(error) from error
         return self.writer.write(data)
 
     def close(self) -> None:
@@ -272,11 +292,19 @@ class FolderResource(_NodeMixin, DAVCollection):  # type: ignore[misc]
         return [child.name for child in self._children()]
 
     def get_member_list(self) -> list[Any]:
+        """The children, each with its dead properties read in the same go (one query for all
+        of them, not one each: a PROPFIND of a large folder stays a few queries)."""
         base = self.path.rstrip("/")
-        return [
-            self.provider.resource_for(f"{base}/{child.name}", self.environ, child)
-            for child in self._children()
-        ]
+        try:
+            listed = access.access_children_with_properties(self.agent, self.node)
+        except BeffroiError as error:
+            raise as_dav_error(error) from error
+        members = []
+        for child, properties in listed:
+            member = self.provider.resource_for(f"{base}/{child.name}", self.environ, child)
+            member._dead_cache = properties
+            members.append(member)
+        return members
 
     def create_empty_resource(self, name: str) -> FileResource:
         path = self.path.rstrip("/") + "/" + name

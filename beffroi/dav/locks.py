@@ -2,11 +2,18 @@
 
 The interface is WsgiDAV's lock storage (``LockStorageDict``); the rows are ``files.Lock``,
 written through ``beffroi.files.actions``.
+
+The engine asks for the locks of every resource it answers about, and of each of its parents: a
+PROPFIND of a 10,000-entry folder would ask tens of thousands of times. Inside a request
+(``per_request_locks``), the live locks of a drive are read once and the questions answered from
+that copy; any lock change in the request drops the copy.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from wsgidav.lock_man.lock_manager import (  # type: ignore[import-untyped, unused-ignore]
@@ -21,6 +28,61 @@ from beffroi.files.models import Lock
 
 DEFAULT_TIMEOUT = LockStorageDict.LOCK_TIME_OUT_DEFAULT
 MAX_TIMEOUT = LockStorageDict.LOCK_TIME_OUT_MAX
+
+
+class _RequestLocks(threading.local):
+    """The locks read during the current request of this thread, by drive (``/<name>``)."""
+
+    active: bool = False
+    by_drive: dict[str, list[Lock]]
+
+    def __init__(self) -> None:
+        self.by_drive = {}
+
+
+_request = _RequestLocks()
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def per_request_locks(app: WSGIApp) -> WSGIApp:
+    """Answer the engine's lock questions from one read per drive and request."""
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        _request.active, _request.by_drive = True, {}
+        try:
+            yield from app(environ, start_response)
+        finally:
+            _request.active, _request.by_drive = False, {}
+
+    return wrapped
+
+
+def _forget_request_locks() -> None:
+    _request.by_drive = {}
+
+
+def _locks_under(root: str, *, include_root: bool, include_children: bool) -> list[Lock]:
+    drive = "/" + root.strip("/").split("/", 1)[0]
+    if not _request.active or drive == "/":
+        return access.access_locks(
+            root, include_root=include_root, include_children=include_children
+        )
+    if drive not in _request.by_drive:
+        _request.by_drive[drive] = access.access_locks(
+            drive, include_root=True, include_children=True
+        )
+    now = time.time()
+    below = root.rstrip("/") + "/"
+    return [
+        lock
+        for lock in _request.by_drive[drive]
+        if lock.expires_at >= now
+        and (
+            (include_root and lock.root == root)
+            or (include_children and lock.root.startswith(below))
+        )
+    ]
 
 
 def _as_dict(lock: Lock) -> dict[str, Any]:
@@ -62,6 +124,7 @@ class DatabaseLockStorage:
         pass
 
     def clear(self) -> None:
+        _forget_request_locks()
         actions.do_clear_locks()
 
     def get(self, token: str) -> dict[str, Any] | None:
@@ -79,25 +142,26 @@ class DatabaseLockStorage:
         lock["token"] = generate_lock_token()
         if isinstance(lock.get("owner"), bytes):
             lock["owner"] = lock["owner"].decode("utf-8")
+        _forget_request_locks()
         actions.do_create_lock(lock)
         return lock
 
     def refresh(self, token: str, *, timeout: float) -> dict[str, Any]:
+        _forget_request_locks()
         lock = actions.do_refresh_lock(token, _bounded(timeout))
         if lock is None:
             raise ValueError("Lock must exist")
         return _as_dict(lock)
 
     def delete(self, token: str) -> bool:
+        _forget_request_locks()
         return actions.do_delete_lock(token)
 
     def get_lock_list(
         self, path: str, *, include_root: bool, include_children: bool, token_only: bool
     ) -> list[Any]:
         root = normalize_lock_root(path)
-        locks = access.access_locks(
-            root, include_root=include_root, include_children=include_children
-        )
+        locks = _locks_under(root, include_root=include_root, include_children=include_children)
         if token_only:
             return [lock.token for lock in locks]
         return [_as_dict(lock) for lock in locks]

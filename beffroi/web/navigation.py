@@ -25,6 +25,9 @@ def entries_for(request: HttpRequest) -> list[NavigationEntry]:
         return []
     entries = [
         NavigationEntry(_("Accueil"), reverse("web:home"), "home"),
+        NavigationEntry(_("Fichiers"), reverse("files:drive"), "drive"),
+        NavigationEntry(_("Agenda"), reverse("agenda:agenda"), "agenda"),
+        NavigationEntry(_("Contacts"), reverse("contacts:address_book"), "address_book"),
         NavigationEntry(_("Mon profil"), reverse("web:profile"), "profile"),
     ]
     if policies.may_open_console(user):

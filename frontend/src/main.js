@@ -1,6 +1,8 @@
 // Entry point of Beffroi's web pages. No inline script anywhere: behaviour lives in modules.
 import htmx from "htmx.org";
+import { setUpAgendaDrag } from "./agenda-drag.js";
 import { setUpCopyButtons } from "./copy.js";
+import { setUpDriveUploads } from "./drive.js";
 import { setUpNavigationToggle } from "./navigation.js";
 
 window.htmx = htmx;
@@ -10,4 +12,6 @@ document.addEventListener("DOMContentLoaded", () => {
   document.documentElement.classList.add("js");
   setUpNavigationToggle(document);
   setUpCopyButtons(document);
+  setUpAgendaDrag(document);
+  setUpDriveUploads(document);
 });

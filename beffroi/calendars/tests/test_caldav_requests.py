@@ -14,7 +14,7 @@ from beffroi.calendars.models import Calendar, Event
 from beffroi.calendars.tests.samples import event_text, two_events
 from beffroi.dav.caldav.app import caldav_application
 from beffroi.dav.caldav.handler import handle
-from beffroi.dav.caldav.messages import DavRequest, DavResponse
+from beffroi.dav.common.messages import DavRequest, DavResponse
 from beffroi.directory.actions import do_create_app_password
 
 pytestmark = pytest.mark.django_db

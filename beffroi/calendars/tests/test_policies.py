@@ -5,17 +5,45 @@ from __future__ import annotations
 import pytest
 
 from beffroi.calendars.access import access_calendar, access_calendars_of
-from beffroi.calendars.actions import do_ensure_default_calendar
-from beffroi.calendars.policies import NOTHING, OWNER, abilities
+from beffroi.calendars.actions import do_ensure_default_calendar, do_share_calendar
+from beffroi.calendars.policies import (
+    DELEGATE,
+    EDITOR,
+    FREE_BUSY,
+    NOTHING,
+    OWNER,
+    READER,
+    abilities,
+)
 from beffroi.core.errors import NotFound
 
 pytestmark = pytest.mark.django_db
 
 
-def test_only_the_owner_has_abilities_on_an_agenda(persona, agent_voirie):
-    """agent_voirie's agenda is theirs alone until sharing exists; everyone else gets nothing."""
+def test_only_the_owner_has_abilities_on_an_unshared_agenda(persona, agent_voirie):
+    """agent_voirie's agenda is theirs alone; colleagues see only when they are busy (for
+    invitations), guests and strangers get nothing."""
     agenda = do_ensure_default_calendar(agent_voirie)
-    expected = OWNER if persona == agent_voirie else NOTHING
+    if persona == agent_voirie:
+        expected = OWNER
+    elif getattr(persona, "kind", "guest") == "guest" or not persona.is_authenticated:
+        expected = NOTHING
+    else:
+        expected = FREE_BUSY
+    assert abilities(persona, agenda) == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("free_busy", FREE_BUSY), ("reader", READER), ("editor", EDITOR), ("manager", DELEGATE)],
+)
+def test_a_share_grants_its_role(persona, agent_voirie, role, expected):
+    """Shared with a persona: they get exactly the role (never less than the colleague's
+    free/busy); the owner stays owner."""
+    agenda = do_ensure_default_calendar(agent_voirie)
+    if persona == agent_voirie or not persona.is_authenticated:
+        return
+    do_share_calendar(agent_voirie, agenda, role, to_agent=persona)
     assert abilities(persona, agenda) == expected
 
 

@@ -3,107 +3,69 @@ render. ``handle`` authenticates every request but OPTIONS and maps errors to DA
 
 from __future__ import annotations
 
-import logging
-import xml.etree.ElementTree as ET
-from collections.abc import Callable
-
 from django.utils.translation import gettext as _
 
 from beffroi.calendars import access, actions
+from beffroi.calendars.booking import BookingConflict
 from beffroi.calendars.calendar_data import InvalidCalendarObject
 from beffroi.calendars.models import Calendar
 from beffroi.calendars.policies import abilities
-from beffroi.core.errors import (
-    BeffroiError,
-    InvalidInput,
-    NotAllowed,
-    NotAuthenticated,
-    NotFound,
-    TooManyAttempts,
-)
+from beffroi.core.errors import BeffroiError, NotAllowed, NotFound
 from beffroi.dav.caldav import properties, reports
-from beffroi.dav.caldav.messages import DavRequest, DavResponse
-from beffroi.dav.caldav.resources import calendar_at
-from beffroi.dav.caldav.xml import (
+from beffroi.dav.caldav.resources import calendar_at, home_segments
+from beffroi.dav.common.handler import (
+    Method,
+    collection_exists,
+    dav_handler,
+    own_home,
+    precondition_failed,
+)
+from beffroi.dav.common.messages import DavRequest, DavResponse
+from beffroi.dav.common.propfind import (
+    Getter,
+    answer,
+    partial_failure,
+    property_update,
+    refused,
+    requested_properties,
+    settable,
+)
+from beffroi.dav.common.xml import (
     APPLE,
+    BEFFROI,
     CALDAV,
     DAV,
     InvalidXml,
     Response,
     element,
-    error,
     multistatus,
     parse,
-    serialize,
     tag,
 )
-from beffroi.directory.access.credentials import authenticate_protocol_client
 from beffroi.directory.models import Agent
 
-logger = logging.getLogger(__name__)
-
-DAV_CLASSES = "1, 3, calendar-access, extended-mkcol"
+DAV_CLASSES = "1, 3, calendar-access, calendar-auto-schedule, extended-mkcol"
 ALLOWED = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL"
-REALM = 'Basic realm="Beffroi", charset="UTF-8"'
-
-Method = Callable[[DavRequest, Agent], DavResponse]
 
 
-def handle(request: DavRequest) -> DavResponse:
-    if request.method == "OPTIONS":
-        return DavResponse(200, headers={"DAV": DAV_CLASSES, "Allow": ALLOWED})
-    method = METHODS.get(request.method)
-    try:
-        agent = _authenticate(request)
-        if method is None:
-            return DavResponse.text(
-                405, _("Cette méthode n'est pas prise en charge."), Allow=ALLOWED
-            )
-        return method(request, agent)
-    except InvalidXml:
-        return DavResponse.text(400, _("Le corps XML de la requête est invalide."))
-    except BeffroiError as problem:
-        return error_response(problem)
-
-
-def error_response(problem: BeffroiError) -> DavResponse:
-    if isinstance(problem, NotAuthenticated):
-        return DavResponse.text(401, problem.message, **{"WWW-Authenticate": REALM})
-    if isinstance(problem, TooManyAttempts):
-        return DavResponse.text(429, problem.message, **{"Retry-After": str(problem.retry_after)})
+def preconditions(problem: BeffroiError) -> DavResponse | None:
     if isinstance(problem, InvalidCalendarObject):
-        return DavResponse.xml(
-            problem.status, error(element(tag(CALDAV, problem.precondition)), problem.message)
-        )
+        return precondition_failed(problem.status, CALDAV, problem.precondition, problem.message)
     if isinstance(problem, actions.CalendarExists):
-        return DavResponse.xml(
-            405, error(element(tag(DAV, "resource-must-be-null")), problem.fields["slug"][0])
-        )
+        return collection_exists(problem)
+    if isinstance(problem, BookingConflict):
+        # RFC 6638 has no precondition for a busy resource: ours is named, with the slot.
+        return precondition_failed(409, BEFFROI, "resource-already-booked", problem.message)
     if isinstance(problem, actions.UidConflict):
-        return DavResponse.xml(409, error(element(tag(CALDAV, "no-uid-conflict")), problem.message))
-    if isinstance(problem, NotFound | NotAllowed | actions.StaleVersion):
-        return DavResponse.text(problem.http_status, problem.message)
-    if isinstance(problem, InvalidInput):
-        details = [message for messages in problem.fields.values() for message in messages]
-        return DavResponse.text(403, " ".join(details) or problem.message)
-    return DavResponse.text(problem.http_status, problem.message)
-
-
-def _authenticate(request: DavRequest) -> Agent:
-    credentials = request.credentials()
-    if credentials is None:
-        raise NotAuthenticated()
-    username, secret = credentials
-    return authenticate_protocol_client(
-        username, secret, scope="calendars", address=request.address
-    )
+        return precondition_failed(409, CALDAV, "no-uid-conflict", problem.message)
+    return None
 
 
 # --- PROPFIND and PROPPATCH ------------------------------------------------------------------
 
 
 def propfind(request: DavRequest, agent: Agent) -> DavResponse:
-    wanted = _requested_properties(parse(request.body))
+    wanted = requested_properties(parse(request.body))
     deep = request.header("depth", "infinity").strip() != "0"
     segments = request.segments
     answers: list[Response] = []
@@ -116,15 +78,19 @@ def propfind(request: DavRequest, agent: Agent) -> DavResponse:
         if deep:
             answers.append(_home_answer(request, agent, wanted))
     elif len(segments) == 1:
-        _own_home(segments[0], agent)
+        own_home(segments[0], agent)
         answers.append(_home_answer(request, agent, wanted))
         if deep:
             actions.do_ensure_default_calendar(agent)
-            for calendar in access.access_calendars_of(agent, agent.username):
-                answers.append(_calendar_answer(request, calendar, wanted))
+            for calendar, _granted in access.access_visible_calendars(agent):
+                answers.append(_calendar_answer(request, agent, calendar, wanted))
+    elif len(segments) == 2 and segments[1] in properties.SCHEDULE_BOXES:
+        own_home(segments[0], agent)
+        box = properties.schedule_box_properties(properties.SCHEDULE_BOXES[segments[1]])
+        answers.append(_answer(request.href(*segments, collection=True), box, wanted))
     elif len(segments) == 2:
         calendar = calendar_at(agent, segments[0], segments[1])
-        answers.append(_calendar_answer(request, calendar, wanted))
+        answers.append(_calendar_answer(request, agent, calendar, wanted, segments))
         if deep:
             for event in access.access_events(agent, calendar):
                 href = request.href(segments[0], segments[1], event.name)
@@ -145,14 +111,11 @@ def proppatch(request: DavRequest, agent: Agent) -> DavResponse:
     calendar = calendar_at(agent, segments[0], segments[1])
     if not abilities(agent, calendar).manage:
         raise NotAllowed()
-    root = parse(request.body)
-    if root is None or root.tag != tag(DAV, "propertyupdate"):
-        raise InvalidXml("propertyupdate expected")
-    changes = _settable(root)
-    refused = [name for name in changes if name not in _SETTABLE]
+    changes = settable(property_update(parse(request.body)))
     href = request.href(*segments, collection=True)
-    if refused:
-        return DavResponse.xml(207, _partial_failure(href, changes, refused))
+    refusals = refused(changes, _SETTABLE)
+    if refusals:
+        return DavResponse.xml(207, partial_failure(href, changes, refusals))
     actions.do_update_calendar(
         agent,
         calendar,
@@ -171,55 +134,13 @@ _SETTABLE = (
 )
 
 
-def _settable(root: ET.Element) -> dict[str, str | None]:
-    changes: dict[str, str | None] = {}
-    for operation in root:
-        prop = operation.find(tag(DAV, "prop"))
-        for item in prop if prop is not None else []:
-            value = (item.text or "").strip() if operation.tag == tag(DAV, "set") else None
-            changes[item.tag] = value
-    return changes
-
-
-def _partial_failure(href: str, changes: dict[str, str | None], refused: list[str]) -> bytes:
-    """RFC 4918 §9.2: PROPPATCH is all or nothing; the others fail with 424."""
-    root = ET.Element(tag(DAV, "multistatus"))
-    node = ET.SubElement(root, tag(DAV, "response"))
-    ET.SubElement(node, tag(DAV, "href")).text = href
-    for status, names in (
-        ("HTTP/1.1 403 Forbidden", refused),
-        ("HTTP/1.1 424 Failed Dependency", [n for n in changes if n not in refused]),
-    ):
-        if not names:
-            continue
-        propstat = ET.SubElement(node, tag(DAV, "propstat"))
-        prop = ET.SubElement(propstat, tag(DAV, "prop"))
-        prop.extend(ET.Element(name) for name in names)
-        ET.SubElement(propstat, tag(DAV, "status")).text = status
-    return serialize(root)
-
-
 def _colour(value: str | None) -> str | None:
     # Apple clients send #RRGGBBAA; an empty value (remove) keeps the current colour.
     return value or None
 
 
-def _requested_properties(root: ET.Element | None) -> list[str] | None:
-    if root is None:
-        return None
-    if root.tag != tag(DAV, "propfind"):
-        raise InvalidXml("propfind expected")
-    prop = root.find(tag(DAV, "prop"))
-    if prop is None:
-        return None  # allprop, or propname answered as allprop
-    return [child.tag for child in prop]
-
-
-def _answer(
-    href: str, available: dict[str, properties.Getter], wanted: list[str] | None
-) -> Response:
-    found, missing = properties.select(available, wanted)
-    return Response(href, found=found, missing=missing)
+def _answer(href: str, available: dict[str, Getter], wanted: list[str] | None) -> Response:
+    return answer(href, available, wanted, properties.ALLPROP)
 
 
 def _home_answer(request: DavRequest, agent: Agent, wanted: list[str] | None) -> Response:
@@ -227,15 +148,18 @@ def _home_answer(request: DavRequest, agent: Agent, wanted: list[str] | None) ->
     return _answer(href, properties.home_properties(request, agent), wanted)
 
 
-def _calendar_answer(request: DavRequest, calendar: Calendar, wanted: list[str] | None) -> Response:
-    href = request.href(calendar.owner.username, calendar.slug, collection=True)
-    return _answer(href, properties.calendar_properties(request, calendar), wanted)
-
-
-def _own_home(username: str, agent: Agent) -> None:
-    """Only one's own home, for now; another's answers as if it did not exist."""
-    if username != agent.username:
-        raise NotFound()
+def _calendar_answer(
+    request: DavRequest,
+    agent: Agent,
+    calendar: Calendar,
+    wanted: list[str] | None,
+    segments: list[str] | None = None,
+) -> Response:
+    """A calendar as listed in the requester's home: another's calendar shared with them is at
+    ``/<me>/<owner>~<slug>/`` (clients expect every calendar in their home)."""
+    href = request.href(*(segments or home_segments(agent, calendar)), collection=True)
+    props = properties.calendar_properties(request, calendar, abilities(agent, calendar))
+    return _answer(href, props, wanted)
 
 
 # --- Collections ------------------------------------------------------------------------------
@@ -245,13 +169,13 @@ def mkcalendar(request: DavRequest, agent: Agent) -> DavResponse:
     segments = request.segments
     if len(segments) != 2:
         raise NotAllowed(_("Un agenda se crée directement dans votre dossier d'agendas."))
-    _own_home(segments[0], agent)
+    own_home(segments[0], agent)
     root = parse(request.body)
     settings: dict[str, str | None] = {}
     if root is not None:
         if root.tag not in (tag(CALDAV, "mkcalendar"), tag(DAV, "mkcol")):
             raise InvalidXml("mkcalendar expected")
-        settings = _settable(root)
+        settings = settable(root)
         resourcetype = root.find(f"{tag(DAV, 'set')}/{tag(DAV, 'prop')}/{tag(DAV, 'resourcetype')}")
         if request.method == "MKCOL" and (
             resourcetype is None or resourcetype.find(tag(CALDAV, "calendar")) is None
@@ -280,7 +204,8 @@ def get(request: DavRequest, agent: Agent) -> DavResponse:
         raise NotFound()
     calendar = calendar_at(agent, segments[0], segments[1])
     event = access.access_event(agent, calendar, segments[2])
-    body = b"" if request.method == "HEAD" else event.data.encode("utf-8")
+    text = access.event_text_for(agent, event)
+    body = b"" if request.method == "HEAD" else text.encode("utf-8")
     return DavResponse(
         200,
         body,
@@ -301,7 +226,10 @@ def put(request: DavRequest, agent: Agent) -> DavResponse:
         if_match=request.header("if-match").strip() or None,
         if_none_match=request.header("if-none-match").strip() == "*",
     )
-    return DavResponse(201 if result.created else 204, headers={"ETag": result.event.etag})
+    # RFC 4791 §5.3.4: no ETag when the stored object differs from what the client sent
+    # (scheduling added delivery statuses or answers); the client fetches it again.
+    headers = {} if result.altered else {"ETag": result.event.etag}
+    return DavResponse(201 if result.created else 204, headers=headers)
 
 
 def delete(request: DavRequest, agent: Agent) -> DavResponse:
@@ -330,3 +258,6 @@ METHODS: dict[str, Method] = {
     "DELETE": delete,
     "REPORT": reports.report,
 }
+
+
+handle = dav_handler(METHODS, dav_classes=DAV_CLASSES, allowed=ALLOWED, preconditions=preconditions)

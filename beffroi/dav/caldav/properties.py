@@ -1,185 +1,144 @@
-"""The DAV properties of the four kinds of resource: root, home (also the principal),
-calendar, calendar object. Each function answers the requested names it knows."""
+"""The DAV properties of the kinds of resource: root, home (also the principal), calendar,
+schedule box, calendar object. Each function answers the names it knows; ``propfind.answer``
+picks."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from email.utils import format_datetime
+from urllib.parse import quote
 
 from beffroi.calendars.calendar_data import MAX_OBJECT_BYTES
 from beffroi.calendars.models import Calendar, Event
-from beffroi.dav.caldav.messages import DavRequest
-from beffroi.dav.caldav.xml import APPLE, CALDAV, CALENDARSERVER, DAV, element, tag
+from beffroi.calendars.policies import OWNER, CalendarAbilities
+from beffroi.dav.common.messages import DavRequest
+from beffroi.dav.common.propfind import (
+    Getter,
+    allprop,
+    collection_properties,
+    href,
+    object_properties,
+    principal_properties,
+    privileges,
+    with_home,
+    with_root,
+)
+from beffroi.dav.common.sync import sync_token
+from beffroi.dav.common.xml import APPLE, CALDAV, CARDDAV, DAV, element, tag
 from beffroi.directory.models import Agent
 
-Getter = Callable[[], ET.Element]
+CARDDAV_MOUNT_POINT = "/dav/card"
 
-# Answered for PROPFIND allprop (RFC 4918 §9.1: the live properties worth listing). The
-# principal's are there too because clients following the 301 of /.well-known/caldav lose the
-# PROPFIND body on the way (HTTP libraries drop bodies on 301), and still look for them.
-ALLPROP = [
-    tag(DAV, "current-user-principal"),
-    tag(CALDAV, "calendar-home-set"),
-    tag(DAV, "resourcetype"),
-    tag(DAV, "displayname"),
-    tag(DAV, "getetag"),
-    tag(DAV, "getcontenttype"),
-    tag(DAV, "getcontentlength"),
-    tag(DAV, "getlastmodified"),
-    tag(CALENDARSERVER, "getctag"),
-    tag(DAV, "sync-token"),
-]
+ALLPROP = allprop(tag(CALDAV, "calendar-home-set"))
 
-SYNC_TOKEN_PREFIX = "urn:beffroi:sync:"  # noqa: S105 - a URI scheme, not a secret
+# RFC 6638 §2.1, §2.2: the server delivers into calendars directly (implicit scheduling), so
+# the inbox stays empty and the outbox takes nothing; clients still look them up. A leading dot
+# keeps them apart from calendar identifiers.
+SCHEDULE_INBOX = ".inbox"
+SCHEDULE_OUTBOX = ".outbox"
+SCHEDULE_BOXES = {SCHEDULE_INBOX: "schedule-inbox", SCHEDULE_OUTBOX: "schedule-outbox"}
 
 
-def sync_token(calendar: Calendar) -> str:
-    return f"{SYNC_TOKEN_PREFIX}{calendar.pk}:{calendar.revision}"
-
-
-def _href(value: str) -> ET.Element:
-    return element(tag(DAV, "href"), value)
+def calendar_token(calendar: Calendar) -> str:
+    return sync_token(calendar.pk, calendar.revision)
 
 
 def _principal_props(request: DavRequest, agent: Agent) -> dict[str, Getter]:
     home = request.href(agent.username, collection=True)
-    return {
-        tag(DAV, "current-user-principal"): lambda: element(
-            tag(DAV, "current-user-principal"), None, _href(home)
-        ),
-        tag(DAV, "principal-URL"): lambda: element(tag(DAV, "principal-URL"), None, _href(home)),
-        tag(CALDAV, "calendar-home-set"): lambda: element(
-            tag(CALDAV, "calendar-home-set"), None, _href(home)
-        ),
-        tag(CALDAV, "calendar-user-address-set"): lambda: element(
-            tag(CALDAV, "calendar-user-address-set"),
-            None,
-            *([_href(f"mailto:{agent.email}")] if agent.email else []),
-            _href(home),
-        ),
-        tag(DAV, "principal-collection-set"): lambda: element(
-            tag(DAV, "principal-collection-set"), None, _href(request.href(collection=True))
-        ),
-    }
+    # One principal for calendars and contacts: the address books are served by CardDAV.
+    books = f"{CARDDAV_MOUNT_POINT}/{quote(agent.username, safe='@')}/"
+    props = principal_properties(
+        request.href(collection=True),
+        home,
+        {tag(CALDAV, "calendar-home-set"): home, tag(CARDDAV, "addressbook-home-set"): books},
+    )
+    props[tag(CALDAV, "calendar-user-address-set")] = lambda: element(
+        tag(CALDAV, "calendar-user-address-set"),
+        None,
+        *([href(f"mailto:{agent.email}")] if agent.email else []),
+        href(home),
+    )
+    props[tag(CALDAV, "schedule-inbox-URL")] = lambda: element(
+        tag(CALDAV, "schedule-inbox-URL"),
+        None,
+        href(request.href(agent.username, SCHEDULE_INBOX, collection=True)),
+    )
+    props[tag(CALDAV, "schedule-outbox-URL")] = lambda: element(
+        tag(CALDAV, "schedule-outbox-URL"),
+        None,
+        href(request.href(agent.username, SCHEDULE_OUTBOX, collection=True)),
+    )
+    props[tag(CALDAV, "calendar-user-type")] = lambda: element(
+        tag(CALDAV, "calendar-user-type"), "INDIVIDUAL"
+    )
+    return props
 
 
 def root_properties(request: DavRequest, agent: Agent) -> dict[str, Getter]:
-    props = _principal_props(request, agent)
-    props[tag(DAV, "resourcetype")] = lambda: element(
-        tag(DAV, "resourcetype"), None, element(tag(DAV, "collection"))
-    )
-    return props
+    return with_root(_principal_props(request, agent))
 
 
 def home_properties(request: DavRequest, agent: Agent) -> dict[str, Getter]:
-    props = _principal_props(request, agent)
-    props[tag(DAV, "resourcetype")] = lambda: element(
-        tag(DAV, "resourcetype"),
-        None,
-        element(tag(DAV, "collection")),
-        element(tag(DAV, "principal")),
+    return with_home(_principal_props(request, agent), agent.display_name)
+
+
+def calendar_properties(
+    request: DavRequest, calendar: Calendar, granted: CalendarAbilities = OWNER
+) -> dict[str, Getter]:
+    props = collection_properties(
+        tag(CALDAV, "calendar"),
+        calendar.name,
+        calendar_token(calendar),
+        request.href(calendar.owner.username, collection=True),
+        privileges(write=granted.write_events, manage=granted.manage),
+        (
+            tag(CALDAV, "calendar-query"),
+            tag(CALDAV, "calendar-multiget"),
+            tag(CALDAV, "free-busy-query"),
+            tag(DAV, "sync-collection"),
+        ),
     )
-    props[tag(DAV, "displayname")] = lambda: element(tag(DAV, "displayname"), agent.display_name)
+    props[tag(APPLE, "calendar-color")] = lambda: element(
+        tag(APPLE, "calendar-color"), calendar.colour
+    )
+    props[tag(CALDAV, "supported-calendar-component-set")] = lambda: element(
+        tag(CALDAV, "supported-calendar-component-set"),
+        None,
+        _component("VEVENT"),
+        _component("VTODO"),
+    )
+    props[tag(CALDAV, "supported-calendar-data")] = lambda: element(
+        tag(CALDAV, "supported-calendar-data"),
+        None,
+        _attributes(
+            element(tag(CALDAV, "calendar-data")),
+            {"content-type": "text/calendar", "version": "2.0"},
+        ),
+    )
+    props[tag(CALDAV, "max-resource-size")] = lambda: element(
+        tag(CALDAV, "max-resource-size"), str(MAX_OBJECT_BYTES)
+    )
+    props[tag(CALDAV, "calendar-timezone-id")] = lambda: element(
+        tag(CALDAV, "calendar-timezone-id"), calendar.timezone
+    )
     return props
 
 
-def calendar_properties(request: DavRequest, calendar: Calendar) -> dict[str, Getter]:
-    token = sync_token(calendar)
+def schedule_box_properties(kind: str) -> dict[str, Getter]:
+    """The empty schedule inbox or outbox (``kind``: "schedule-inbox" or "schedule-outbox")."""
     return {
         tag(DAV, "resourcetype"): lambda: element(
             tag(DAV, "resourcetype"),
             None,
             element(tag(DAV, "collection")),
-            element(tag(CALDAV, "calendar")),
+            element(tag(CALDAV, kind)),
         ),
-        tag(DAV, "displayname"): lambda: element(tag(DAV, "displayname"), calendar.name),
-        tag(APPLE, "calendar-color"): lambda: element(
-            tag(APPLE, "calendar-color"), calendar.colour
-        ),
-        tag(CALENDARSERVER, "getctag"): lambda: element(tag(CALENDARSERVER, "getctag"), token),
-        tag(DAV, "sync-token"): lambda: element(tag(DAV, "sync-token"), token),
-        tag(DAV, "owner"): lambda: element(
-            tag(DAV, "owner"), None, _href(request.href(calendar.owner.username, collection=True))
-        ),
-        tag(CALDAV, "supported-calendar-component-set"): lambda: element(
-            tag(CALDAV, "supported-calendar-component-set"),
-            None,
-            _component("VEVENT"),
-            _component("VTODO"),
-        ),
-        tag(CALDAV, "supported-calendar-data"): lambda: element(
-            tag(CALDAV, "supported-calendar-data"),
-            None,
-            _attributes(
-                element(tag(CALDAV, "calendar-data")),
-                {"content-type": "text/calendar", "version": "2.0"},
-            ),
-        ),
-        tag(CALDAV, "max-resource-size"): lambda: element(
-            tag(CALDAV, "max-resource-size"), str(MAX_OBJECT_BYTES)
-        ),
-        tag(CALDAV, "calendar-timezone-id"): lambda: element(
-            tag(CALDAV, "calendar-timezone-id"), calendar.timezone
-        ),
-        tag(DAV, "supported-report-set"): lambda: element(
-            tag(DAV, "supported-report-set"),
-            None,
-            *(
-                element(
-                    tag(DAV, "supported-report"),
-                    None,
-                    element(tag(DAV, "report"), None, element(name)),
-                )
-                for name in (
-                    tag(CALDAV, "calendar-query"),
-                    tag(CALDAV, "calendar-multiget"),
-                    tag(DAV, "sync-collection"),
-                )
-            ),
-        ),
-        tag(DAV, "current-user-privilege-set"): lambda: element(
-            tag(DAV, "current-user-privilege-set"),
-            None,
-            *(
-                element(tag(DAV, "privilege"), None, element(tag(DAV, name)))
-                for name in ("read", "write", "write-content", "write-properties", "bind", "unbind")
-            ),
-        ),
+        tag(DAV, "displayname"): lambda: element(tag(DAV, "displayname"), kind),
     }
 
 
-def event_properties(event: Event, *, with_data: bool = False) -> dict[str, Getter]:
-    props: dict[str, Getter] = {
-        tag(DAV, "resourcetype"): lambda: element(tag(DAV, "resourcetype")),
-        tag(DAV, "getetag"): lambda: element(tag(DAV, "getetag"), event.etag),
-        tag(DAV, "getcontenttype"): lambda: element(
-            tag(DAV, "getcontenttype"),
-            f"text/calendar; charset=utf-8; component={event.component.lower()}",
-        ),
-        tag(DAV, "getcontentlength"): lambda: element(
-            tag(DAV, "getcontentlength"), str(len(event.data.encode("utf-8")))
-        ),
-        tag(DAV, "getlastmodified"): lambda: element(
-            tag(DAV, "getlastmodified"), format_datetime(event.updated_at, usegmt=True)
-        ),
-    }
-    if with_data:
-        props[tag(CALDAV, "calendar-data")] = lambda: element(
-            tag(CALDAV, "calendar-data"), event.data
-        )
-    return props
-
-
-def select(
-    available: dict[str, Getter], wanted: list[str] | None
-) -> tuple[list[ET.Element], list[str]]:
-    """The found elements and the missing names among ``wanted`` (None: allprop)."""
-    if wanted is None:
-        return [available[name]() for name in ALLPROP if name in available], []
-    found = [available[name]() for name in wanted if name in available]
-    missing = [name for name in wanted if name not in available]
-    return found, missing
+def event_properties(event: Event) -> dict[str, Getter]:
+    content_type = f"text/calendar; charset=utf-8; component={event.component.lower()}"
+    return object_properties(event.etag, content_type, event.data, event.updated_at)
 
 
 def _component(name: str) -> ET.Element:

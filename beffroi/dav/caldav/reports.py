@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,15 +17,22 @@ from beffroi.calendars.calendar_data import zone_named
 from beffroi.calendars.models import Calendar, Event
 from beffroi.core.errors import NotAllowed
 from beffroi.dav.caldav import properties
-from beffroi.dav.caldav.messages import DavRequest, DavResponse
 from beffroi.dav.caldav.resources import calendar_at
-from beffroi.dav.caldav.xml import (
+from beffroi.dav.common.messages import DavRequest, DavResponse
+from beffroi.dav.common.propfind import answer
+from beffroi.dav.common.reports import (
+    logged_answers,
+    multiget,
+    sync_collection,
+    unsupported_report,
+)
+from beffroi.dav.common.sync import revision_in
+from beffroi.dav.common.xml import (
     CALDAV,
     DAV,
     InvalidXml,
     Response,
     element,
-    error,
     multistatus,
     parse,
     tag,
@@ -72,6 +78,10 @@ def report(request: DavRequest, agent: Agent) -> DavResponse:
     segments = request.segments
     if len(segments) != 2:
         raise NotAllowed(_("Ce rapport s'adresse à un agenda."))
+    if segments[1] in properties.SCHEDULE_BOXES and segments[0] == agent.username:
+        return DavResponse.xml(207, multistatus([]))  # the inbox stays empty (RFC 6638 §2.2)
+    if root.tag == tag(CALDAV, "free-busy-query"):
+        return free_busy_query(agent, calendar_at(agent, *segments, free_busy=True), root)
     calendar = calendar_at(agent, segments[0], segments[1])
     wanted = _wanted(root)
     if root.tag == tag(CALDAV, "calendar-query"):
@@ -81,11 +91,8 @@ def report(request: DavRequest, agent: Agent) -> DavResponse:
     elif root.tag == tag(DAV, "sync-collection"):
         return _sync(request, agent, calendar, root, wanted)
     else:
-        return DavResponse.xml(
-            403,
-            error(element(tag(DAV, "supported-report")), _("Ce rapport n'est pas pris en charge.")),
-        )
-    answers = [_event_answer(request, calendar, event, wanted) for event in events]
+        return unsupported_report()
+    answers = [_event_answer(request, agent, calendar, event, wanted) for event in events]
     return DavResponse.xml(207, multistatus(answers))
 
 
@@ -188,27 +195,13 @@ def _utc(value: str | None) -> dt.datetime | None:
 def _multiget(
     request: DavRequest, agent: Agent, calendar: Calendar, root: ET.Element, wanted: Wanted
 ) -> DavResponse:
-    hrefs = [node.text or "" for node in root.findall(tag(DAV, "href"))]
-    collection = request.href(calendar.owner.username, calendar.slug, collection=True)
-    names: dict[str, str] = {}
-    for href in hrefs:
-        path = urllib.parse.unquote(urllib.parse.urlsplit(href).path)
-        prefix = urllib.parse.unquote(collection)
-        names[href] = path[len(prefix) :] if path.startswith(prefix) else ""
-    found = {
-        event.name: event
-        for event in access.access_events(
-            agent, calendar, [name for name in names.values() if name]
-        )
-    }
-    answers = []
-    for href, name in names.items():
-        event = found.get(name)
-        if event is None:
-            answers.append(Response(href, status=404))
-        else:
-            answers.append(_event_answer(request, calendar, event, wanted))
-    return DavResponse.xml(207, multistatus(answers))
+    return multiget(
+        root,
+        request.href(*request.segments[:2], collection=True),
+        lambda names: access.access_events(agent, calendar, names),
+        lambda event: event.name,
+        lambda event: _event_answer(request, agent, calendar, event, wanted),
+    )
 
 
 # --- sync-collection --------------------------------------------------------------------------
@@ -220,65 +213,80 @@ def _sync(
     # The calendar was read at the start of this request: its revision is the new token, and a
     # change committed since then is left for the next sync.
     current = calendar.revision
-    token_node = root.find(tag(DAV, "sync-token"))
-    token = (token_node.text or "").strip() if token_node is not None else ""
-    level = root.findtext(tag(DAV, "sync-level"), "1").strip()
-    if level != "1":
-        raise NotAllowed(_("Seule la synchronisation de niveau 1 est prise en charge."))
-    new_token = properties.sync_token(calendar)
-    if not token:
-        events = access.access_events(agent, calendar)
-        answers = [_event_answer(request, calendar, event, wanted) for event in events]
-        return DavResponse.xml(207, multistatus(answers, sync_token=new_token))
-    since = _revision_of(token, calendar, current)
-    if since is None:
-        return DavResponse.xml(
-            403,
-            error(
-                element(tag(DAV, "valid-sync-token")),
-                _("Ce jeton de synchronisation n'est pas valide : resynchronisez l'agenda."),
-            ),
+
+    def event_answer(event: Event) -> Response:
+        return _event_answer(request, agent, calendar, event, wanted)
+
+    def gone(name: str) -> Response:
+        return Response(request.href(*request.segments[:2], name), status=404)
+
+    def since(token: str) -> list[Response] | None:
+        revision = revision_in(token, calendar.pk, current)
+        if revision is None:
+            return None
+        changes = access.access_changes_since(agent, calendar, revision, up_to=current)
+        alive = [change.name for change in changes if not change.deleted]
+        found = {event.name: event for event in access.access_events(agent, calendar, alive)}
+        return logged_answers(changes, found, event_answer, gone)
+
+    return sync_collection(
+        root,
+        properties.calendar_token(calendar),
+        lambda: [event_answer(event) for event in access.access_events(agent, calendar)],
+        since,
+        _("Ce jeton de synchronisation n'est pas valide : resynchronisez l'agenda."),
+    )
+
+
+# --- free-busy-query ------------------------------------------------------------------------
+
+
+def free_busy_query(agent: Agent, calendar: Calendar, root: ET.Element) -> DavResponse:
+    """RFC 4791 §7.10: the busy time of the calendar in the range, as one VFREEBUSY."""
+    time_range = root.find(tag(CALDAV, "time-range"))
+    start = _utc(time_range.get("start")) if time_range is not None else None
+    end = _utc(time_range.get("end")) if time_range is not None else None
+    if start is None or end is None:
+        raise InvalidXml("free-busy-query needs a time-range with start and end")
+    periods = access.access_free_busy(agent, calendar, start, end)
+    result = icalendar.Calendar()
+    result.add("VERSION", "2.0")
+    result.add("PRODID", "-//Beffroi//Agendas//FR")
+    busy = icalendar.FreeBusy()
+    busy.add("DTSTAMP", dt.datetime.now(dt.UTC).replace(microsecond=0))
+    busy.add("DTSTART", start)
+    busy.add("DTEND", end)
+    for period in periods:
+        value = icalendar.vPeriod((period.start, period.end))
+        busy.add(
+            "FREEBUSY",
+            value,
+            parameters={"FBTYPE": "BUSY-TENTATIVE" if period.tentative else "BUSY"},
         )
-    changes = access.access_changes_since(agent, calendar, since, up_to=current)
-    alive = [change.name for change in changes if not change.deleted]
-    found = {event.name: event for event in access.access_events(agent, calendar, alive)}
-    answers = []
-    for change in changes:
-        event = found.get(change.name)
-        if event is None:
-            href = request.href(calendar.owner.username, calendar.slug, change.name)
-            answers.append(Response(href, status=404))
-        else:
-            answers.append(_event_answer(request, calendar, event, wanted))
-    return DavResponse.xml(207, multistatus(answers, sync_token=new_token))
-
-
-def _revision_of(token: str, calendar: Calendar, current: int) -> int | None:
-    prefix = f"{properties.SYNC_TOKEN_PREFIX}{calendar.pk}:"
-    if not token.startswith(prefix) or not token[len(prefix) :].isdigit():
-        return None
-    revision = int(token[len(prefix) :])
-    return revision if revision <= current else None
+    result.add_component(busy)
+    return DavResponse(200, result.to_ical(), {"Content-Type": "text/calendar; charset=utf-8"})
 
 
 # --- rendering --------------------------------------------------------------------------------
 
 
 def _event_answer(
-    request: DavRequest, calendar: Calendar, event: Event, wanted: Wanted
+    request: DavRequest, agent: Agent, calendar: Calendar, event: Event, wanted: Wanted
 ) -> Response:
-    href = request.href(calendar.owner.username, calendar.slug, event.name)
+    """One object, at its place under the collection the request named (a shared calendar
+    answers under the requester's home), private details hidden from who may not see them."""
+    href = request.href(*request.segments[:2], event.name)
     available = properties.event_properties(event)
     if wanted.with_data:
-        data = event.data if wanted.expand is None else _expanded(event, wanted.expand, calendar)
+        text = access.event_text_for(agent, event)
+        data = text if wanted.expand is None else _expanded(text, wanted.expand, calendar)
         available[CALENDAR_DATA] = lambda: element(CALENDAR_DATA, data)
-    found, missing = properties.select(available, wanted.names)
-    return Response(href, found=found, missing=missing)
+    return answer(href, available, wanted.names, properties.ALLPROP)
 
 
-def _expanded(event: Event, expansion: Expansion, calendar: Calendar) -> str:
+def _expanded(text: str, expansion: Expansion, calendar: Calendar) -> str:
     """The instances in the range as separate components in UTC, no rules (RFC 4791 §9.6.5)."""
-    source = icalendar.Calendar.from_ical(event.data)
+    source = icalendar.Calendar.from_ical(text)
     zone = zone_named(calendar.timezone)
     result = icalendar.Calendar()
     for name in ("VERSION", "PRODID"):

@@ -26,8 +26,11 @@ class Answer:
 
 
 class DavClient:
-    def __init__(self, username: str, secret: str) -> None:
-        self.application = wsgi_application()
+    def __init__(
+        self, username: str, secret: str, *, mount_path: str = "/dav/files", provider=None
+    ) -> None:
+        self.application = wsgi_application(mount_path, provider)
+        self.mount_path = mount_path
         token = base64.b64encode(f"{username}:{secret}".encode()).decode()
         self.authorization = f"Basic {token}"
 
@@ -36,7 +39,7 @@ class DavClient:
     ) -> Answer:
         environ = {
             "REQUEST_METHOD": method,
-            "SCRIPT_NAME": "/dav/files",
+            "SCRIPT_NAME": self.mount_path,
             "PATH_INFO": path,
             "QUERY_STRING": "",
             "SERVER_NAME": "testserver",

@@ -100,3 +100,48 @@ def test_an_overwrite_over_webdav_keeps_the_previous_version(dav, agent_voirie):
     assert (first.status, second.status, stale.status) == (201, 204, 412)
     assert dav.request("GET", path).body == b"2026;120"
     assert Node.objects.get(name="budget.csv").versions.count() == 2
+
+
+PROPPATCH_NOTE = b"""<?xml version="1.0"?>
+<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><n:note xmlns:n="urn:mairie">%s</n:note>
+</D:prop></D:set></D:propertyupdate>"""
+LOCK_BODY = b"""<?xml version="1.0"?>
+<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope>
+<D:locktype><D:write/></D:locktype><D:owner>Karim</D:owner></D:lockinfo>"""
+
+
+def _propfind_queries(dav: DavClient, path: str) -> tuple[int, bytes]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = dav.request("PROPFIND", path, headers={"Depth": "1"})
+    assert answer.status == 207
+    return len(queries), answer.body
+
+
+def test_listing_a_folder_costs_the_same_queries_for_5_or_50_entries(dav, agent_voirie):
+    """PROPFIND Depth 1 reads dead properties and locks for the whole folder at once: the
+    number of queries does not grow with the folder (a 10,000-entry folder stays a few)."""
+    home = f"/{agent_voirie.username}"
+    assert dav.request("MKCOL", f"{home}/comptes-rendus/").status == 201
+
+    def add_files(first: int, last: int) -> None:
+        for number in range(first, last):
+            path = f"{home}/comptes-rendus/cr-{number:02}.txt"
+            assert dav.request("PUT", path, b"Compte rendu").status == 201
+            note = PROPPATCH_NOTE % f"note {number}".encode()
+            assert dav.request("PROPPATCH", path, note).status == 207
+
+    add_files(0, 5)
+    locked = dav.request("LOCK", f"{home}/comptes-rendus/cr-03.txt", LOCK_BODY)
+    assert locked.status == 200
+    few, small_listing = _propfind_queries(dav, f"{home}/comptes-rendus/")
+    add_files(5, 50)
+    many, large_listing = _propfind_queries(dav, f"{home}/comptes-rendus/")
+
+    assert many == few
+    assert large_listing.count(b"</D:response>") == 51
+    assert b"note 49" in large_listing
+    assert b"note 3" in small_listing
+    assert large_listing.count(b"opaquelocktoken:") == 1

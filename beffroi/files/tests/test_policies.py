@@ -17,7 +17,7 @@ def test_a_personal_drive_is_seen_by_its_owner_only(persona, agent_voirie):
     granted = policies.abilities(persona, root)
 
     if persona == agent_voirie:
-        assert granted == policies.Abilities(read=True, write=True)
+        assert granted == policies.for_role("manager")
         assert access.access_personal_space(persona, agent_voirie.username) == space
     else:
         assert granted == policies.Abilities()
@@ -35,7 +35,7 @@ def test_a_department_drive_is_open_to_its_members(persona, voirie, agent_voirie
     granted = policies.abilities(persona, root)
 
     member = persona == agent_voirie
-    assert granted == policies.Abilities(read=member, write=member)
+    assert granted == (policies.for_role("editor") if member else policies.NONE)
     if not member:
         with pytest.raises(NotFound):
             access.access_root(persona, space)

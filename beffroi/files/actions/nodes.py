@@ -1,4 +1,4 @@
-"""Every change to the drive: one transaction each, audited when something leaves a place.
+"""Folders and files: create, save, move, copy, trash; dead properties and WebDAV locks.
 
 A file's content is written to the blob store first (outside any transaction, it can take
 minutes); only then does a short transaction point the node at its new version. A killed upload
@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from beffroi.audit.actions import record
 from beffroi.core.errors import InvalidInput, NotAllowed, NotFound
 from beffroi.directory.models import Agent, Department
-from beffroi.files import policies
+from beffroi.files import policies, quotas
 from beffroi.files.blobs import StoredBlob, blob_store
 from beffroi.files.models import Blob, DeadProperty, Lock, Node, Space, Version
 from beffroi.files.names import clean_name
@@ -34,7 +34,7 @@ def _new_etag() -> str:
 
 def _require_write(actor: Any, node: Node) -> None:
     granted = policies.abilities(actor, node)
-    if not granted.read:
+    if not (granted.read or granted.traverse):
         raise NotFound
     if not granted.write:
         raise NotAllowed
@@ -65,7 +65,8 @@ def _touch(folder: Node) -> None:
 
 
 def _create_space(**fields: Any) -> Space:
-    space = Space.objects.create(slug=uuid.uuid4().hex, **fields)
+    fields.setdefault("slug", uuid.uuid4().hex)
+    space = Space.objects.create(**fields)
     Node.objects.create(
         space=space,
         parent=None,
@@ -92,7 +93,10 @@ def do_open_department_space(department: Department) -> Space:
         existing = Space.objects.filter(department=department).first()
         if existing is not None:
             return existing
-        return _create_space(kind=Space.Kind.DEPARTMENT, department=department)
+        # /dav/spaces/voirie/: a department's code is unique and already slug-shaped.
+        return _create_space(
+            kind=Space.Kind.DEPARTMENT, department=department, slug=department.code.lower()
+        )
 
 
 # --- Folders and files ----------------------------------------------------------------------
@@ -121,6 +125,8 @@ def do_create_folder(actor: Any, parent: Node, name: str) -> Node:
 
 
 def _version(actor: Any, node: Node, stored: StoredBlob) -> Version:
+    # Checked again here, inside the transaction: two uploads streamed at once each saw room.
+    quotas.ensure_room(node.space, stored.size)
     blob, _ = Blob.objects.get_or_create(
         sha256=stored.sha256, defaults={"size": stored.size, "wrapped_key": stored.wrapped_key}
     )
@@ -180,13 +186,22 @@ def do_save_version(actor: Any, node: Node, stored: StoredBlob) -> Node:
 
 
 def do_upload(
-    actor: Any, parent: Node, name: str, chunks: Iterable[bytes], *, content_type: str = ""
+    actor: Any,
+    parent: Node,
+    name: str,
+    chunks: Iterable[bytes],
+    *,
+    content_type: str = "",
+    declared_size: int | None = None,
 ) -> Node:
-    """Write ``chunks`` to the blob store, then save them as ``parent/name``."""
+    """Write ``chunks`` to the blob store, then save them as ``parent/name``; stopped (and
+    nothing kept) as soon as they would not fit in the space's quota."""
     name = clean_name(name)
     _require_write(actor, parent)
+    meter = quotas.UploadMeter(parent.space, declared=declared_size)
     with blob_store().open_write() as writer:
         for chunk in chunks:
+            meter.count(len(chunk))
             writer.write(chunk)
         stored = writer.commit()
     return do_save_file(actor, parent, name, stored, content_type=content_type)
@@ -226,6 +241,7 @@ def do_move(actor: Any, node: Node, parent: Node, name: str) -> Node:
         node.save(update_fields=["parent", "name", "space", "etag", "updated_at"])
         if source_space.pk != parent.space_id:
             Node.objects.filter(pk__in=_descendant_ids(node)).update(space=parent.space)
+            quotas.ensure_room(parent.space, 0)
             record(
                 "files.node.moved",
                 actor=actor,
@@ -265,6 +281,8 @@ def do_copy(actor: Any, node: Node, parent: Node, name: str, *, recursive: bool 
         if _taken(parent, name):
             raise _name_taken_error()
         copy = _copy_tree(actor, node, parent, name, recursive=recursive)
+        # The copy's versions are counted now, inside the transaction: over the quota, undone.
+        quotas.ensure_room(parent.space, 0)
         _touch(parent)
     return copy
 

@@ -12,11 +12,19 @@ from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-igno
 
 DAV = "DAV:"
 CALDAV = "urn:ietf:params:xml:ns:caldav"
+CARDDAV = "urn:ietf:params:xml:ns:carddav"
 CALENDARSERVER = "http://calendarserver.org/ns/"
 APPLE = "http://apple.com/ns/ical/"
 BEFFROI = "urn:beffroi:dav"
 
-PREFIXES = {DAV: "D", CALDAV: "C", CALENDARSERVER: "CS", APPLE: "A", BEFFROI: "B"}
+PREFIXES = {
+    DAV: "D",
+    CALDAV: "C",
+    CARDDAV: "CR",
+    CALENDARSERVER: "CS",
+    APPLE: "A",
+    BEFFROI: "B",
+}
 for _namespace, _prefix in PREFIXES.items():
     ET.register_namespace(_prefix, _namespace)
 

@@ -1,0 +1,1 @@
+"""The agenda pages at /agenda/: an adapter over the calendars domain."""

@@ -1,0 +1,1 @@
+"""The drive's REST endpoints under ``/api/v1/files/``."""

@@ -1,0 +1,71 @@
+"""Background work of the drive's web side: thumbnails, and forgetting abandoned uploads.
+
+The cleanup schedules itself like the audit prune: ``schedule_upload_cleanup()`` queues one
+when none is waiting (``beffroi serve`` calls it when its worker starts) and each run queues the
+next one an hour later.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from beffroi.core.tasks import task
+from beffroi.files.actions import (
+    do_clean_abandoned_uploads,
+    do_refuse_thumbnail,
+    do_store_thumbnail,
+)
+from beffroi.files.blobs import BlobError, blob_store
+from beffroi.files.thumbnails import ThumbnailRefused, render_thumbnail
+
+logger = logging.getLogger(__name__)
+
+CLEAN_UPLOADS_EVERY = timedelta(hours=1)
+
+
+@task()
+def make_thumbnail(sha256: str) -> str:
+    """Render the thumbnail of blob ``sha256``; returns "ready" or "refused"."""
+    try:
+        with blob_store().open_read(sha256) as reader:
+            data = render_thumbnail(io.BufferedReader(reader), reader.size)
+    except ThumbnailRefused as refusal:
+        do_refuse_thumbnail(sha256, str(refusal))
+        return "refused"
+    except BlobError as error:
+        logger.warning("thumbnail of %s not made: %s", sha256, error)
+        do_refuse_thumbnail(sha256, str(error))
+        return "refused"
+    do_store_thumbnail(sha256, data)
+    return "ready"
+
+
+@task()
+def clean_abandoned_uploads() -> int:
+    """Forget the uploads nobody added to for a day, then come back in an hour."""
+    try:
+        return do_clean_abandoned_uploads()
+    finally:
+        schedule_upload_cleanup(after=CLEAN_UPLOADS_EVERY)
+
+
+def schedule_upload_cleanup(after: timedelta | None = None) -> bool:
+    """Queue the next cleanup (at once, or ``after`` from now) unless one is waiting."""
+    waiting = DBTaskResult.objects.filter(
+        task_path=clean_abandoned_uploads.module_path, status=TaskResultStatus.READY
+    ).exists()
+    if waiting:
+        return False
+    work = clean_abandoned_uploads
+    if after is not None:
+        if not work.get_backend().supports_defer:
+            return False
+        work = work.using(run_after=timezone.now() + after)
+    work.enqueue()
+    return True

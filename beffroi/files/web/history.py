@@ -1,0 +1,105 @@
+"""Drive pages about the past: a space's trash (restore, delete for good) and restoring an
+earlier version of a file (the versions are listed on the file's page).
+
+Each view: parse, access, act, then redirect with a message. Someone who does not see the item
+gets the same 404 as for a missing one; a reader who asks to restore or purge gets 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from beffroi.core.errors import BeffroiError
+from beffroi.directory.models import Agent
+from beffroi.files import access, actions, policies
+from beffroi.files.web.listing import icon_of, space_label
+
+
+def _agent(request: HttpRequest) -> Agent:
+    assert isinstance(request.user, Agent)
+    return request.user
+
+
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+@login_required
+@require_GET
+def space_trash(request: HttpRequest, slug: str) -> HttpResponse:
+    """What was deleted in a space, latest first, with restore and delete-for-good buttons for
+    those who may."""
+    user = _agent(request)
+    space = access.access_space_by_slug(user, slug)
+    root = access.access_root(user, space)
+    trashed = access.access_trash(user, space)
+    items = [
+        {"node": node, "icon": icon_of(node), "can": policies.abilities(user, node)}
+        for node in trashed
+    ]
+    label = space_label(space, user)
+    return render(
+        request,
+        "files/drive/space_trash.html",
+        {
+            "space": space,
+            "root": root,
+            "title": _("Corbeille de « %(space)s »") % {"space": label},
+            "items": items,
+        },
+    )
+
+
+def _trash_of(slug: str) -> HttpResponse:
+    return redirect("files:space_trash", slug=slug)
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
+    node = access.access_trashed_node(request.user, node_id)
+    slug = node.space.slug
+    try:
+        restored = actions.do_restore_from_trash(_agent(request), node, address=_address(request))
+    except BeffroiError as error:
+        if error.http_status in (403, 404):
+            raise
+        messages.error(request, error.message)
+        return _trash_of(slug)
+    messages.success(request, _("« %(name)s » est restauré.") % {"name": restored.name})
+    return _trash_of(slug)
+
+
+@login_required
+@require_POST
+def purge(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
+    node = access.access_trashed_node(request.user, node_id)
+    slug, name = node.space.slug, node.name
+    try:
+        actions.do_purge(_agent(request), node, address=_address(request))
+    except BeffroiError as error:
+        if error.http_status in (403, 404):
+            raise
+        messages.error(request, error.message)
+        return _trash_of(slug)
+    messages.success(request, _("« %(name)s » est supprimé définitivement.") % {"name": name})
+    return _trash_of(slug)
+
+
+@login_required
+@require_POST
+def restore_version(
+    request: HttpRequest, node_id: uuid.UUID, version_id: uuid.UUID
+) -> HttpResponse:
+    node = access.access_living_node(request.user, node_id)
+    version = access.access_version(request.user, node, version_id)
+    actions.do_restore_version(_agent(request), node, version, address=_address(request))
+    messages.success(request, _("La version choisie est de nouveau le contenu du fichier."))
+    return redirect("files:file", node_id=node.pk)

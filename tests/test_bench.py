@@ -1,0 +1,64 @@
+"""The benchmarks still run: each one, with --quick, on a fresh instance of the suite's engine.
+
+Their figures are read by people (bench/README.md), never asserted here: a benchmark only has to
+finish, with correct answers from Beffroi and from the server it is compared with.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def _run_quick(script: str, process_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    arguments = [sys.executable, str(REPOSITORY / "bench" / script), "--quick"]
+    if "DATABASE_URL" in process_env:
+        # process_env made a new, empty PostgreSQL database for this test.
+        arguments += ["--database-url", process_env["DATABASE_URL"]]
+    return subprocess.run(
+        arguments, env=process_env, capture_output=True, text=True, check=False, cwd=REPOSITORY
+    )
+
+
+def _results(name: str) -> dict[str, object]:
+    return dict(json.loads((REPOSITORY / "bench" / "results" / name).read_text()))
+
+
+def test_files_bench_runs_against_beffroi_and_apache(process_env):
+    """bench/files.py --quick moves the same files through Beffroi and Apache mod_dav, gets
+    every byte back from both, and writes its figures."""
+    run = _run_quick("files.py", process_env)
+
+    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
+    assert "PROPFIND Depth 1" in run.stdout
+    results = _results("files-quick.json")
+    assert results["problems"] == []
+    figures = results["figures"]
+    assert isinstance(figures, dict)
+    for server in ("beffroi", "apache"):
+        assert figures[server]["big_get"]["mib_s"] > 0
+        assert figures[server]["peak_memory_mib"]["process"] > 0
+
+
+def test_calendars_bench_runs_against_beffroi_and_radicale(process_env):
+    """bench/calendars.py --quick queries, syncs and writes the same calendar on Beffroi and on
+    Radicale, with correct answers from both, and writes its figures."""
+    run = _run_quick("calendars.py", process_env)
+
+    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
+    assert "calendar-query" in run.stdout
+    results = _results("calendars-quick.json")
+    assert results["problems"] == []
+    figures = results["figures"]
+    assert isinstance(figures, dict)
+    for server in ("beffroi", "radicale"):
+        assert figures[server]["sync_after_changes"]["responses"] == 20
+        assert figures[server]["put"]["objects_s"] > 0
