@@ -25,13 +25,13 @@ class AddressBookIn(Schema):
     description: str = Field("", max_length=500)
 
 
-class ShareIn(Schema):
+class BookShareIn(Schema):
     kind: Literal["agent", "group", "department"]
     grantee_id: uuid.UUID
     role: Literal["reader", "editor", "manager"]
 
 
-class ShareOut(Schema):
+class BookShareOut(Schema):
     id: uuid.UUID
     kind: Literal["agent", "group", "department"]
     grantee_id: uuid.UUID

@@ -22,13 +22,13 @@ from beffroi.contacts import access, actions, vcard
 from beffroi.contacts.api.schemas import (
     AddressBookIn,
     AddressBookOut,
+    BookShareIn,
+    BookShareOut,
     CardDetailOut,
     CardIn,
     CardOut,
     CardSearchIn,
     ImportOut,
-    ShareIn,
-    ShareOut,
 )
 from beffroi.contacts.directory_book import SLUG as DIRECTORY_SLUG
 from beffroi.contacts.directory_book import DirectoryBook, DirectoryCard
@@ -212,9 +212,9 @@ def delete_book(request: HttpRequest, book_id: str) -> Status[None]:
 # --- Shares -----------------------------------------------------------------------------------
 
 
-def _share_out(share: AddressBookShare) -> ShareOut:
+def _share_out(share: AddressBookShare) -> BookShareOut:
     if share.agent is not None:
-        return ShareOut(
+        return BookShareOut(
             id=share.pk,
             kind="agent",
             grantee_id=share.agent.pk,
@@ -222,7 +222,7 @@ def _share_out(share: AddressBookShare) -> ShareOut:
             role=share.role,
         )
     if share.group is not None:
-        return ShareOut(
+        return BookShareOut(
             id=share.pk,
             kind="group",
             grantee_id=share.group.pk,
@@ -230,7 +230,7 @@ def _share_out(share: AddressBookShare) -> ShareOut:
             role=share.role,
         )
     assert share.department is not None
-    return ShareOut(
+    return BookShareOut(
         id=share.pk,
         kind="department",
         grantee_id=share.department.pk,
@@ -241,10 +241,10 @@ def _share_out(share: AddressBookShare) -> ShareOut:
 
 @router.get(
     "/books/{book_id}/shares",
-    response={200: list[ShareOut], **READ_ERRORS},
+    response={200: list[BookShareOut], **READ_ERRORS},
     summary="Partages d'un carnet",
 )
-def list_shares(request: HttpRequest, book_id: str) -> list[ShareOut]:
+def list_shares(request: HttpRequest, book_id: str) -> list[BookShareOut]:
     agent = _agent(request)
     book = _stored(_book(agent, book_id))
     return [_share_out(share) for share in access.access_shares(agent, book)]
@@ -252,12 +252,12 @@ def list_shares(request: HttpRequest, book_id: str) -> list[ShareOut]:
 
 @router.post(
     "/books/{book_id}/shares",
-    response={201: ShareOut, **SAVE_ERRORS},
+    response={201: BookShareOut, **SAVE_ERRORS},
     summary="Partager un carnet",
     description="Avec un agent, un groupe ou un service (et les services en dessous), "
     "comme lecteur, éditeur ou gestionnaire. Partager de nouveau change le rôle.",
 )
-def share_book(request: HttpRequest, book_id: str, payload: ShareIn) -> Status[ShareOut]:
+def share_book(request: HttpRequest, book_id: str, payload: BookShareIn) -> Status[BookShareOut]:
     agent = _agent(request)
     book = _stored(_book(agent, book_id))
     grantee = access.access_grantee(agent, payload.kind, payload.grantee_id)
