@@ -402,6 +402,7 @@ def test_the_whole_reset_in_a_browser(live_server, desktop, mail_relay, agent_vo
     assert_accessible(page)
     screenshot(page, "reinitialisation-2-envoyee")
 
+    run_queued_tasks()  # the task worker of `beffroi serve` hands the mail to the relay
     link = f"{live_server.url}{link_in(mail.outbox[0])}"
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Nouveau mot de passe")
