@@ -49,8 +49,11 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy beffroi
 
+# Both cores: the long tests (real clients against real servers) wait on processes anyway.
+PYTEST_WORKERS ?= 2
+
 pytest: $(DEV_STAMP) $(ASSETS)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Benchmarks: each prints a table and writes JSON under bench/results/ (see bench/README.md).
 # Apache (mod_dav) and rclone, for bench/files.py, are installed when missing.

@@ -73,6 +73,7 @@ from bench.harness import (
     timed,
     write_results,
 )
+from bench.harness.web import Connection, sign_in_form
 
 USERNAME = "agent.mesure"
 PASSWORD = "Mesure-du-drive-2026!"
@@ -423,10 +424,8 @@ def _measure_propfind(
 
 def _sign_in_to_web(port: int, secret_password: str) -> Any:
     """A keep-alive connection signed in through the web form, or None without a drive page."""
-    from bench.sign_in import _Connection, _web_form
-
-    connection = _Connection(port)
-    action, hidden, username_field, password_field = _web_form(connection)
+    connection = Connection(port)
+    action, hidden, username_field, password_field = sign_in_form(connection)
     body = urllib.parse.urlencode(
         {**hidden, username_field: USERNAME, password_field: secret_password}
     )

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.client
 import json
 import os
 import socket
@@ -41,9 +40,13 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import beffroi, free_port, instance_env
+from bench.harness.web import Connection, sign_in_form
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 RESULTS = REPOSITORY / "bench" / "results" / "sign_in.json"
@@ -58,41 +61,11 @@ WEB_MIN_INTERVAL = 0.55
 WARM_UP = 5
 
 
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("BEFFROI_", "DJANGO_")) and key not in ("DATABASE_URL", "REDIS_URL")
-    }
-    env.update(
-        BEFFROI_DATA_DIR=str(data_dir),
-        BEFFROI_LOG_LEVEL="WARNING",
-        BEFFROI_SIGN_IN_FREE_ATTEMPTS=str(10**9),
-        PYTHONPATH=str(REPOSITORY),
-    )
-    return env
-
-
-def _beffroi(*args: str, env: dict[str, str], stdin: str = "") -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "beffroi", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        cwd=REPOSITORY,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"beffroi {' '.join(args)} a échoué :\n{result.stderr}")
-    return result.stdout
-
-
 def _prepare(env: dict[str, str]) -> str:
     """An agent with a password and an app password for the API; returns that secret."""
-    _beffroi("migrate", "--verbosity", "0", env=env)
-    _beffroi("user", "add", USERNAME, "--password-stdin", env=env, stdin=PASSWORD + "\n")
-    return _beffroi(
+    beffroi("migrate", "--verbosity", "0", env=env)
+    beffroi("user", "add", USERNAME, "--password-stdin", env=env, stdin=PASSWORD + "\n")
+    return beffroi(
         "app-password", "add", USERNAME, "--label", "mesure", "--scope", "api", env=env
     ).strip()
 
@@ -152,22 +125,16 @@ def _measure_functions(env: dict[str, str], attempts: int) -> dict[str, dict[str
         f"ATTEMPTS = {attempts}\nUNKNOWN = {UNKNOWN!r}\nUSERNAME = {USERNAME!r}\n"
         f"WRONG_PASSWORD = {WRONG_PASSWORD!r}\nWRONG_SECRET = {WRONG_SECRET!r}\n" + _FUNCTIONS_PROBE
     )
-    output = _beffroi("shell", "--no-imports", "-c", code, env=env)
+    output = beffroi("shell", "--no-imports", "-c", code, env=env)
     return dict(json.loads(output.strip().splitlines()[-1]))
 
 
 # --- Over HTTP, against `beffroi serve` ---------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def _server(env: dict[str, str], log: Path) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "beffroi", "serve", "--role", "web", "--port", str(port)],
@@ -192,84 +159,9 @@ def _server(env: dict[str, str], log: Path) -> Iterator[int]:
         process.wait(timeout=30)
 
 
-class _Connection:
-    """One keep-alive HTTP connection with a cookie jar of its own."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-        self.http = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-    def request(
-        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
-    ) -> tuple[int, dict[str, str], str]:
-        sent = dict(headers or {})
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.http.request(method, path, body=body, headers=sent)
-        response = self.http.getresponse()
-        content = response.read().decode("utf-8", "replace")
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, content
-
-
-class _SignInForm(HTMLParser):
-    """The first form of a page that has a password field: its action and fields."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[dict[str, Any]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attributes.get("action") or "", "inputs": []})
-        elif tag == "input" and self.forms:
-            self.forms[-1]["inputs"].append(attributes)
-
-    def sign_in(self) -> dict[str, Any] | None:
-        for form in self.forms:
-            if any(field.get("type") == "password" for field in form["inputs"]):
-                return dict(form)
-        return None
-
-
-def _web_form(connection: _Connection) -> tuple[str, dict[str, str], str, str]:
-    """Where the sign-in form posts, its hidden fields, and its username and password names."""
-    path = "/connexion/"
-    for _redirect in range(5):
-        status, headers, page = connection.request("GET", path)
-        if status in (301, 302, 303, 307, 308):
-            path = urllib.parse.urlsplit(headers["location"]).path
-            continue
-        break
-    if status != 200:
-        raise RuntimeError(f"GET {path} → {status}")
-    parser = _SignInForm()
-    parser.feed(page)
-    form = parser.sign_in()
-    if form is None:
-        raise RuntimeError(f"no sign-in form at {path}")
-    hidden = {
-        str(field["name"]): str(field.get("value") or "")
-        for field in form["inputs"]
-        if field.get("type") == "hidden" and field.get("name")
-    }
-    password = next(f["name"] for f in form["inputs"] if f.get("type") == "password")
-    username = next(
-        f["name"]
-        for f in form["inputs"]
-        if f.get("type") in ("text", "email", None) and f.get("name") not in hidden
-    )
-    return form["action"] or path, hidden, str(username), str(password)
-
-
 def _measure_web(port: int, attempts: int) -> tuple[dict[str, list[float]], str, set[int]]:
-    connection = _Connection(port)
-    action, hidden, username_field, password_field = _web_form(connection)
+    connection = Connection(port)
+    action, hidden, username_field, password_field = sign_in_form(connection)
     statuses: set[int] = set()
 
     def attempt(username: str) -> None:
@@ -296,7 +188,7 @@ def _measure_web(port: int, attempts: int) -> tuple[dict[str, list[float]], str,
 
 
 def _measure_basic(port: int, attempts: int) -> tuple[dict[str, list[float]], set[int]]:
-    connection = _Connection(port)
+    connection = Connection(port)
     statuses: set[int] = set()
 
     def attempt(username: str) -> None:
@@ -373,7 +265,7 @@ def main() -> int:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="beffroi-bench-") as scratch:
         data_dir = Path(scratch) / "var"
-        env = _env(data_dir)
+        env = instance_env(data_dir)
         secret = _prepare(env)
         assert secret, "no app password printed"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -47,9 +48,43 @@ def _base_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(scope="session")
+def _migrated_database(tmp_path_factory) -> Iterator[str]:
+    """A database migrated once for the whole session, which every fresh instance copies:
+    migrating from nothing costs seconds per instance (minutes on a loaded machine), and what
+    is tested is the instance, not Django's migrations (``beffroi migrate`` still runs where a
+    test runs it, and finds nothing to do).
+
+    On SQLite: the path of a migrated database file. With DATABASE_URL: the name of a migrated
+    PostgreSQL database used as a template, dropped at the end of the session.
+    """
+    env = _base_env(tmp_path_factory.mktemp("template") / "var")
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        env.pop("REDIS_URL", None)
+        migrated = beffroi("migrate", "--no-input", env=env)
+        assert migrated.returncode == 0, migrated.stderr
+        yield env["BEFFROI_DATA_DIR"] + "/beffroi.sqlite3"
+        return
+    import psycopg
+
+    name = f"beffroi_template_{uuid.uuid4().hex[:12]}"
+    base = database_url.rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        migrated = beffroi("migrate", "--no-input", env={**env, "DATABASE_URL": f"{base}/{name}"})
+        assert migrated.returncode == 0, migrated.stderr
+        yield name
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def process_env(tmp_path) -> Iterator[dict[str, str]]:
-    """An environment for a fresh instance on the same engines as the suite.
+def process_env(tmp_path, _migrated_database) -> Iterator[dict[str, str]]:
+    """An environment for a fresh instance on the same engines as the suite, its database
+    already migrated.
 
     On SQLite: a new data directory. With DATABASE_URL (CI's second run): a new PostgreSQL
     database, dropped afterwards, so that the suite's own test database is never touched.
@@ -58,6 +93,8 @@ def process_env(tmp_path) -> Iterator[dict[str, str]]:
     database_url = os.environ.get("DATABASE_URL")
     if not database_url:
         env.pop("REDIS_URL", None)
+        (tmp_path / "var").mkdir(mode=0o700)
+        shutil.copyfile(_migrated_database, tmp_path / "var" / "beffroi.sqlite3")
         yield env
         return
     import psycopg
@@ -65,7 +102,7 @@ def process_env(tmp_path) -> Iterator[dict[str, str]]:
     name = f"beffroi_process_{uuid.uuid4().hex[:12]}"
     base = database_url.rsplit("/", 1)[0]
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_migrated_database}"')
     env["DATABASE_URL"] = f"{base}/{name}"
     try:
         yield env

@@ -11,7 +11,8 @@ READ = re.compile(
     r"""|os\.environ(?:\.get|\.setdefault)?[\[(]\s*)["']([A-Z][A-Z0-9_]+)["']"""
 )
 SECRET = re.compile(r"""env_secret\(\s*["']([A-Z][A-Z0-9_]+)["']""")
-NOT_CONFIGURATION = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+# Set by Django, by pytest-xdist for the suite: no one configures them.
+NOT_CONFIGURATION = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER"}
 
 
 def variables_read() -> set[str]:

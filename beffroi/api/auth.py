@@ -142,3 +142,14 @@ class AgentSessionAuth(SessionAuth):
 token_auth = TokenAuth()
 basic_auth = AppPasswordBasicAuth()
 session_auth = AgentSessionAuth()
+
+
+def caller(request: HttpRequest) -> Agent:
+    """The agent an authenticated operation runs for (set by one of the authenticators)."""
+    agent = request.auth  # type: ignore[attr-defined]
+    assert isinstance(agent, Agent)
+    return agent
+
+
+def caller_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None

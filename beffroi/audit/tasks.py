@@ -11,12 +11,9 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from beffroi.audit.actions import ChainBroken, do_prune_expired_events
-from beffroi.core.tasks import task
+from beffroi.core.tasks import schedule_unless_waiting, task
 
 logger = logging.getLogger(__name__)
 
@@ -38,21 +35,9 @@ def prune_audit_trail() -> int:
     return checkpoint.pruned_count if checkpoint is not None else 0
 
 
-def _already_waiting() -> bool:
-    return DBTaskResult.objects.filter(
-        task_path=prune_audit_trail.module_path, status=TaskResultStatus.READY
-    ).exists()
-
-
 def schedule_daily_prune(after: timedelta | None = None) -> bool:
     """Queue the next prune (at once, or ``after`` from now) unless one is already waiting or
     the trail is kept forever. True when one was queued."""
-    if settings.AUDIT_RETENTION_DAYS <= 0 or _already_waiting():
+    if settings.AUDIT_RETENTION_DAYS <= 0:
         return False
-    work = prune_audit_trail
-    if after is not None:
-        if not work.get_backend().supports_defer:
-            return False
-        work = work.using(run_after=timezone.now() + after)
-    work.enqueue()
-    return True
+    return schedule_unless_waiting(prune_audit_trail, after)

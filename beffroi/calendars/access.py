@@ -220,6 +220,21 @@ def access_free_busy(
     return sorted(periods, key=lambda period: period.start)
 
 
+def access_agent_free_busy(
+    user: Any, username: str, start: dt.datetime, end: dt.datetime
+) -> tuple[str, list[BusyPeriod]]:
+    """An agent's name and busy periods across their own calendars whose free/busy ``user``
+    may see; the same ``NotFound`` for an unknown agent and one whose agenda is hidden."""
+    owned = Calendar.objects.filter(owner__username=username, resource__isnull=True).select_related(
+        "owner"
+    )
+    visible = [calendar for calendar in owned if abilities(user, calendar).see_free_busy]
+    if not visible:
+        raise NotFound()
+    periods = [p for calendar in visible for p in access_free_busy(user, calendar, start, end)]
+    return visible[0].owner.display_name, sorted(periods, key=lambda period: period.start)
+
+
 # --- resources --------------------------------------------------------------------------------
 
 

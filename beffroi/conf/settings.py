@@ -146,6 +146,9 @@ def _database(url: str | None) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # A connection kept by each worker thread keeps its page cache: a new one per
+            # request would read the database's pages again every time.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock
                 # at BEGIN so that two writers queue instead of failing with "database is locked".

@@ -88,7 +88,14 @@ def _frenchify(parser: argparse.ArgumentParser) -> None:
 
 
 class BeffroiCommand(BaseCommand):
-    """A management command whose ``--help`` and argument errors read in French."""
+    """A management command whose ``--help`` and argument errors read in French.
+
+    Django's system checks (which load every page and API module, over a second) are left to
+    ``beffroi check --deploy`` and to ``serve``'s start: an administrator adding an agent or an
+    app password does not wait for them.
+    """
+
+    requires_system_checks: list[str] = []
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)

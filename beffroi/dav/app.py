@@ -19,8 +19,9 @@ from wsgidav.dc.base_dc import BaseDomainController  # type: ignore[import-untyp
 from wsgidav.wsgidav_app import WsgiDAVApp  # type: ignore[import-untyped, unused-ignore]
 
 from beffroi.core.errors import NotAuthenticated, TooManyAttempts
+from beffroi.core.request_memo import per_request
 from beffroi.dav.files import AGENT_KEY, BeffroiProvider
-from beffroi.dav.locks import DatabaseLockStorage, per_request_locks
+from beffroi.dav.locks import DatabaseLockStorage
 from beffroi.directory.access.credentials import authenticate_protocol_client
 
 logger = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ def wsgi_application(
         "block_size": 64 * 1024,
     }
     engine: WSGIApp = WsgiDAVApp(config)
-    return with_database(per_request_locks(guard_xml(engine)))
+    return with_database(per_request(guard_xml(engine)))
 
 
 def asgi_application(

@@ -284,7 +284,7 @@ class FolderResource(_NodeMixin, DAVCollection):  # type: ignore[misc]
 
     def _children(self) -> list[Node]:
         try:
-            return access.access_children(self.agent, self.node)
+            return access.access_children(self.agent, self.node, desktop_files=True)
         except BeffroiError as error:
             raise as_dav_error(error) from error
 
@@ -345,11 +345,15 @@ class BeffroiProvider(DAVProvider):  # type: ignore[misc]
             return None
         cache: dict[str, Space] = environ.setdefault("beffroi.spaces", {})
         if username not in cache:
-            actions.do_open_personal_space(agent)
             try:
                 cache[username] = access.access_personal_space(agent, username)
             except NotFound:
-                return None
+                # The first visit of an agent whose drive was never opened.
+                actions.do_open_personal_space(agent)
+                try:
+                    cache[username] = access.access_personal_space(agent, username)
+                except NotFound:
+                    return None
         return cache[username]
 
     def node_at(self, path: str, environ: dict[str, Any]) -> Node | None:

@@ -5,15 +5,13 @@ written through ``beffroi.files.actions``.
 
 The engine asks for the locks of every resource it answers about, and of each of its parents: a
 PROPFIND of a 10,000-entry folder would ask tens of thousands of times. Inside a request
-(``per_request_locks``), the live locks of a drive are read once and the questions answered from
-that copy; any lock change in the request drops the copy.
+(``beffroi.core.request_memo``), the live locks of a drive are read once and the questions
+answered from that copy; any lock change in the request drops the copy.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from wsgidav.lock_man.lock_manager import (  # type: ignore[import-untyped, unused-ignore]
@@ -23,6 +21,7 @@ from wsgidav.lock_man.lock_manager import (  # type: ignore[import-untyped, unus
 )
 from wsgidav.lock_man.lock_storage import LockStorageDict  # type: ignore[import-untyped, unused-ignore]
 
+from beffroi.core import request_memo
 from beffroi.files import access, actions
 from beffroi.files.models import Lock
 
@@ -30,53 +29,34 @@ DEFAULT_TIMEOUT = LockStorageDict.LOCK_TIME_OUT_DEFAULT
 MAX_TIMEOUT = LockStorageDict.LOCK_TIME_OUT_MAX
 
 
-class _RequestLocks(threading.local):
-    """The locks read during the current request of this thread, by drive (``/<name>``)."""
-
-    active: bool = False
-    by_drive: dict[str, list[Lock]]
-
-    def __init__(self) -> None:
-        self.by_drive = {}
-
-
-_request = _RequestLocks()
-
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-def per_request_locks(app: WSGIApp) -> WSGIApp:
-    """Answer the engine's lock questions from one read per drive and request."""
-
-    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        _request.active, _request.by_drive = True, {}
-        try:
-            yield from app(environ, start_response)
-        finally:
-            _request.active, _request.by_drive = False, {}
-
-    return wrapped
-
-
 def _forget_request_locks() -> None:
-    _request.by_drive = {}
+    request_memo.forget(_LOCKS)
+
+
+_LOCKS = "dav.locks"
 
 
 def _locks_under(root: str, *, include_root: bool, include_children: bool) -> list[Lock]:
     drive = "/" + root.strip("/").split("/", 1)[0]
-    if not _request.active or drive == "/":
-        return access.access_locks(
-            root, include_root=include_root, include_children=include_children
+    if drive == "/":
+        # The top of the mount: asked about as the first parent of every path.
+        return request_memo.remembered(
+            _LOCKS,
+            (root, include_root, include_children),
+            lambda: access.access_locks(
+                root, include_root=include_root, include_children=include_children
+            ),
         )
-    if drive not in _request.by_drive:
-        _request.by_drive[drive] = access.access_locks(
-            drive, include_root=True, include_children=True
-        )
+    on_drive = request_memo.remembered(
+        _LOCKS,
+        drive,
+        lambda: access.access_locks(drive, include_root=True, include_children=True),
+    )
     now = time.time()
     below = root.rstrip("/") + "/"
     return [
         lock
-        for lock in _request.by_drive[drive]
+        for lock in on_drive
         if lock.expires_at >= now
         and (
             (include_root and lock.root == root)

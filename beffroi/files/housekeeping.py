@@ -11,11 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.utils import timezone
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
-
-from beffroi.core.tasks import task
+from beffroi.core.tasks import schedule_unless_waiting, task
 from beffroi.files.actions.trash import do_purge_expired_trash
 from beffroi.files.actions.versions import do_apply_version_retention
 
@@ -36,21 +32,7 @@ def drive_housekeeping() -> dict[str, int]:
     return {"versions": versions, "purged": purged}
 
 
-def _already_waiting() -> bool:
-    return DBTaskResult.objects.filter(
-        task_path=drive_housekeeping.module_path, status=TaskResultStatus.READY
-    ).exists()
-
-
 def schedule_daily_housekeeping(after: timedelta | None = None) -> bool:
     """Queue the next run (at once, or ``after`` from now) unless one is already waiting.
     True when one was queued."""
-    if _already_waiting():
-        return False
-    work = drive_housekeeping
-    if after is not None:
-        if not work.get_backend().supports_defer:
-            return False
-        work = work.using(run_after=timezone.now() + after)
-    work.enqueue()
-    return True
+    return schedule_unless_waiting(drive_housekeeping, after)

@@ -3,6 +3,11 @@
 Names are stored in Unicode NFC, so that "é" typed on a Mac (decomposed) and on Windows
 (composed) name one file. A name must also be usable on every agent's computer: no separator,
 no control character, no name Windows reserves, no trailing dot or space, at most 255 bytes.
+
+Desktops also write files of their own beside people's (Finder's ``.DS_Store`` and ``._name``
+resource forks, Explorer's ``Thumbs.db`` and ``desktop.ini``). Refusing them would make a copy
+from the Mac or Windows file manager fail half-way, so WebDAV takes them and gives them back;
+but they keep no history, and the web pages and the API, made for people, do not list them.
 """
 
 from __future__ import annotations
@@ -52,3 +57,11 @@ def clean_name(raw: str | bytes) -> str:
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         raise _refuse(gettext("Ce nom est trop long (255 octets au plus)."))
     return name
+
+
+_DESKTOP_FILES = frozenset([".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini"])
+
+
+def is_desktop_file(name: str) -> bool:
+    """Whether ``name`` is a file a desktop writes for itself (see above)."""
+    return name.lower() in _DESKTOP_FILES or name.startswith("._")

@@ -34,6 +34,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext
 
+from beffroi.core import request_memo
 from beffroi.directory import queries as directory_queries
 from beffroi.directory.models import Department, DepartmentMembership
 from beffroi.files.models import Node, Share, Space
@@ -97,9 +98,13 @@ class Principals:
 
 
 def principals(user: Any) -> Principals | None:
-    """``None`` for anyone who is not a signed-in, active agent."""
+    """``None`` for anyone who is not a signed-in, active agent (asked once per request)."""
     if not (getattr(user, "is_authenticated", False) and getattr(user, "can_sign_in", False)):
         return None
+    return request_memo.remembered("files.principals", user.pk, lambda: _principals(user))
+
+
+def _principals(user: Any) -> Principals:
     memberships = list(
         DepartmentMembership.objects.filter(agent_id=user.pk).values_list(
             "department_id", "is_manager"
@@ -176,6 +181,25 @@ def chains(node_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Link]]:
     return found
 
 
+_CHAIN = "_beffroi_chain"
+
+
+def remember_chains(path: Sequence[Node]) -> None:
+    """Let each node of ``path`` (a root and the nodes below it, in order, as a walk down
+    the tree found them) keep its chain of ancestors for ``abilities``."""
+    chain: list[Link] = []
+    for node in path:
+        link = Link(
+            id=node.pk,
+            parent_id=node.parent_id,
+            name=node.name,
+            stops_inheritance=node.stops_inheritance,
+            trashed=node.trashed_at is not None,
+        )
+        chain = [link, *chain]
+        node.__dict__[_CHAIN] = chain
+
+
 def path_of(chain: Sequence[Link]) -> str:
     """``/Plans/Confidentiel`` for a chain nearest first."""
     return "/" + "/".join(link.name for link in reversed(chain) if link.parent_id is not None)
@@ -244,7 +268,7 @@ def abilities(user: Any, node: Node) -> Abilities:
     who = principals(user)
     if who is None:
         return NONE
-    chain = chains([node.pk]).get(node.pk, [])
+    chain = node.__dict__.get(_CHAIN) or chains([node.pk]).get(node.pk, [])
     role = _role_on_chain(who, node.space, chain, _roles_by_node(who, [link.id for link in chain]))
     if role:
         return for_role(role)

@@ -11,11 +11,7 @@ import io
 import logging
 from datetime import timedelta
 
-from django.utils import timezone
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
-
-from beffroi.core.tasks import task
+from beffroi.core.tasks import schedule_unless_waiting, task
 from beffroi.files.actions import (
     do_clean_abandoned_uploads,
     do_refuse_thumbnail,
@@ -57,15 +53,4 @@ def clean_abandoned_uploads() -> int:
 
 def schedule_upload_cleanup(after: timedelta | None = None) -> bool:
     """Queue the next cleanup (at once, or ``after`` from now) unless one is waiting."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=clean_abandoned_uploads.module_path, status=TaskResultStatus.READY
-    ).exists()
-    if waiting:
-        return False
-    work = clean_abandoned_uploads
-    if after is not None:
-        if not work.get_backend().supports_defer:
-            return False
-        work = work.using(run_after=timezone.now() + after)
-    work.enqueue()
-    return True
+    return schedule_unless_waiting(clean_abandoned_uploads, after)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from beffroi.core.errors import InvalidInput, NotFound
 from beffroi.directory import access, actions
 from beffroi.directory.models import Agent, AppPassword
+from beffroi.web.requests import address_of
 
 
 class AppPasswordForm(forms.Form):
@@ -70,10 +71,6 @@ def _setup_hints(request: HttpRequest, agent: Agent) -> list[SetupHint]:
     ]
 
 
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -85,7 +82,7 @@ def app_passwords(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = actions.do_create_app_password(
-                agent, form.cleaned_data["label"], form.cleaned_data["scopes"], _address(request)
+                agent, form.cleaned_data["label"], form.cleaned_data["scopes"], address_of(request)
             )
         except InvalidInput as error:
             for field, problems in error.fields.items():
@@ -118,7 +115,9 @@ def revoke_app_password(request: HttpRequest, app_password_id: uuid.UUID) -> Htt
             request, _("Ce mot de passe d'application n'existe pas ou est déjà révoqué.")
         )
     else:
-        actions.do_revoke_app_password(app_password, acting=request.user, address=_address(request))
+        actions.do_revoke_app_password(
+            app_password, acting=request.user, address=address_of(request)
+        )
         messages.success(
             request,
             _(

@@ -30,10 +30,7 @@ from beffroi.directory.models import Agent
 from beffroi.directory.signin.forms import TOO_MANY_ATTEMPTS
 from beffroi.directory.signin.overview import access_own_security_overview
 from beffroi.web.forms import ApiTokenForm
-
-
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+from beffroi.web.requests import address_of
 
 
 @require_POST
@@ -83,7 +80,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST" and form.is_valid():
         _token, new_token = actions.do_create_api_token(
-            agent, form.cleaned_data["label"], address=_address(request)
+            agent, form.cleaned_data["label"], address=address_of(request)
         )
         form = ApiTokenForm()
     return render(
@@ -107,7 +104,7 @@ def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> HttpResponse:
     except NotFound:
         messages.error(request, _("Ce jeton n'existe pas ou a déjà été révoqué."))
     else:
-        actions.do_revoke_api_token(token, acting=request.user, address=_address(request))
+        actions.do_revoke_api_token(token, acting=request.user, address=address_of(request))
         messages.success(request, _("Le jeton « %(label)s » est révoqué.") % {"label": token.label})
     return redirect("web:profile")
 
@@ -134,7 +131,7 @@ def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
             request.user,
             session_id,
             current_key=request.session.session_key,
-            address=_address(request),
+            address=address_of(request),
         )
     except NotFound:
         messages.error(request, _("Cette session est déjà terminée."))
@@ -149,7 +146,7 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
     """End every session of the agent but this one."""
     assert isinstance(request.user, Agent)
     ended = actions.do_end_other_sessions(
-        request.user, current_key=request.session.session_key, address=_address(request)
+        request.user, current_key=request.session.session_key, address=address_of(request)
     )
     messages.success(
         request,

@@ -31,6 +31,18 @@ from beffroi.directory.models import Agent, ApiToken
 # document touches no table, so no database is needed yet.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
+
+@schema.hook
+def filter_body(context, body) -> bool:
+    """Werkzeug's test encoder drops the line break that closes an empty file part, so the
+    application would receive no file at all; a real client's empty file is tested on its own
+    (test_an_empty_file_is_a_file_in_the_api in files)."""
+    if not isinstance(body, dict):
+        return True
+    content = getattr(body.get("file"), "data", body.get("file"))
+    return content not in (b"", "")
+
+
 FUZZ = settings(
     max_examples=30,
     deadline=None,

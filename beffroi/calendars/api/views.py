@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from beffroi.api.auth import caller
 from beffroi.api.schemas import (
     AUTHENTICATED_ERRORS,
     BODY_ERRORS,
@@ -46,12 +47,6 @@ router = Router(tags=["agendas"])
 
 READ_ERRORS = {404: ErrorOut, **AUTHENTICATED_ERRORS, **PATH_ERRORS}
 SAVE_ERRORS = {404: ErrorOut, 409: ErrorOut, 412: ErrorOut, **BODY_ERRORS, **PATH_ERRORS}
-
-
-def _agent(request: HttpRequest) -> Agent:
-    agent = request.auth  # type: ignore[attr-defined]
-    assert isinstance(agent, Agent)
-    return agent
 
 
 def _role(granted: CalendarAbilities) -> str:
@@ -90,7 +85,7 @@ def _range(query: RangeIn) -> tuple[dt.datetime, dt.datetime] | None:
     summary="Mes agendas et ceux partagés avec moi",
 )
 def list_calendars(request: HttpRequest) -> list[CalendarOut]:
-    agent = _agent(request)
+    agent = caller(request)
     actions.do_ensure_default_calendar(agent)
     return [
         CalendarOut(
@@ -120,7 +115,7 @@ def _resource_id(calendar: Calendar) -> uuid.UUID | None:
 def list_events(
     request: HttpRequest, calendar_id: uuid.UUID, query: Query[RangeIn]
 ) -> list[OccurrenceOut]:
-    agent = _agent(request)
+    agent = caller(request)
     calendar = access.access_calendar_by_id(agent, calendar_id)
     span = _range(query)
     if span is None:
@@ -207,7 +202,7 @@ def _writable(agent: Agent, calendar_id: uuid.UUID) -> Calendar:
 def create_event(
     request: HttpRequest, calendar_id: uuid.UUID, payload: EventIn
 ) -> Status[EventOut]:
-    agent = _agent(request)
+    agent = caller(request)
     calendar = _writable(agent, calendar_id)
     result = actions.do_save_event_fields(agent, calendar, _fields(agent, calendar, payload))
     return Status(201, _event_out(agent, result.event))
@@ -221,7 +216,7 @@ def create_event(
 def update_event(
     request: HttpRequest, calendar_id: uuid.UUID, event_id: uuid.UUID, payload: EventIn
 ) -> EventOut:
-    agent = _agent(request)
+    agent = caller(request)
     calendar = _writable(agent, calendar_id)
     event = _event_in(agent, calendar, event_id)
     result = actions.do_save_event_fields(
@@ -236,7 +231,7 @@ def update_event(
     summary="Un événement",
 )
 def get_event(request: HttpRequest, calendar_id: uuid.UUID, event_id: uuid.UUID) -> EventOut:
-    agent = _agent(request)
+    agent = caller(request)
     calendar = access.access_calendar_by_id(agent, calendar_id)
     return _event_out(agent, _event_in(agent, calendar, event_id))
 
@@ -247,7 +242,7 @@ def get_event(request: HttpRequest, calendar_id: uuid.UUID, event_id: uuid.UUID)
     summary="Supprimer un événement (annulation pour les invités)",
 )
 def delete_event(request: HttpRequest, calendar_id: uuid.UUID, event_id: uuid.UUID) -> Status[None]:
-    agent = _agent(request)
+    agent = caller(request)
     calendar = _writable(agent, calendar_id)
     event = _event_in(agent, calendar, event_id)
     actions.do_delete_event(agent, calendar, event.name)
@@ -267,7 +262,7 @@ def _event_in(agent: Agent, calendar: Calendar, event_id: uuid.UUID) -> Event:
     summary="Répondre à une invitation",
 )
 def answer_invitation(request: HttpRequest, event_id: uuid.UUID, payload: AnswerIn) -> EventOut:
-    agent = _agent(request)
+    agent = caller(request)
     event = access.access_event_by_id(agent, event_id)
     result = actions.do_answer_invitation(agent, event, payload.partstat)
     return _event_out(agent, result.event)
@@ -332,7 +327,7 @@ def _resource_out(resource: Resource) -> ResourceOut:
     summary="Salles, véhicules et matériel réservables",
 )
 def list_resources(request: HttpRequest) -> list[ResourceOut]:
-    return [_resource_out(item) for item in access.access_resources(_agent(request))]
+    return [_resource_out(item) for item in access.access_resources(caller(request))]
 
 
 @router.get(
@@ -348,7 +343,7 @@ def find_resources(request: HttpRequest, query: Query[FindRoomIn]) -> list[Resou
         return []
     start, end = span
     found = access.access_free_resources(
-        _agent(request),
+        caller(request),
         start,
         end,
         people=query.people,
@@ -365,7 +360,7 @@ def find_resources(request: HttpRequest, query: Query[FindRoomIn]) -> list[Resou
 )
 def pending_bookings(request: HttpRequest) -> list[BookingOut]:
     found = []
-    for event in access.access_pending_bookings(_agent(request)):
+    for event in access.access_pending_bookings(caller(request)):
         parsed = itip.load(event.data)
         resource: Any = event.calendar.resource
         found.append(
@@ -397,7 +392,7 @@ DECIDE_ERRORS = {
     "/bookings/{event_id}/approve", response=DECIDE_ERRORS, summary="Accepter une réservation"
 )
 def approve_booking(request: HttpRequest, event_id: uuid.UUID) -> Status[None]:
-    agent = _agent(request)
+    agent = caller(request)
     actions.do_decide_booking(agent, access.access_pending_booking(agent, event_id), approve=True)
     return Status(204, None)
 
@@ -406,7 +401,7 @@ def approve_booking(request: HttpRequest, event_id: uuid.UUID) -> Status[None]:
     "/bookings/{event_id}/decline", response=DECIDE_ERRORS, summary="Refuser une réservation"
 )
 def decline_booking(request: HttpRequest, event_id: uuid.UUID) -> Status[None]:
-    agent = _agent(request)
+    agent = caller(request)
     actions.do_decide_booking(agent, access.access_pending_booking(agent, event_id), approve=False)
     return Status(204, None)
 
@@ -422,26 +417,15 @@ def decline_booking(request: HttpRequest, event_id: uuid.UUID) -> Status[None]:
     "lire l'agenda, jamais pour un événement privé.",
 )
 def free_busy(request: HttpRequest, query: Query[FreeBusyIn]) -> list[FreeBusyOut]:
-    agent = _agent(request)
+    agent = caller(request)
     span = _range(query)
     if span is None:
         return []
     start, end = span
     found = []
     for username in dict.fromkeys(query.agents):
-        owned = Calendar.objects.filter(owner__username=username, resource__isnull=True)
-        visible = [c for c in owned.select_related("owner") if abilities(agent, c).see_free_busy]
-        if not visible:
-            raise NotFound()
-        periods = [p for c in visible for p in access.access_free_busy(agent, c, start, end)]
-        found.append(
-            FreeBusyOut(
-                kind="agent",
-                id=username,
-                name=visible[0].owner.display_name,
-                busy=_busy(periods),
-            )
-        )
+        name, periods = access.access_agent_free_busy(agent, username, start, end)
+        found.append(FreeBusyOut(kind="agent", id=username, name=name, busy=_busy(periods)))
     for resource_id in dict.fromkeys(query.resources):
         resource = access.access_resource(agent, resource_id)
         periods = access.access_free_busy(agent, resource.calendar, start, end)
@@ -478,5 +462,5 @@ def imip_outbox(request: HttpRequest) -> list[ImipOut]:
             status=item.status,
             data=item.data,
         )
-        for item in access.access_imip_outbox(_agent(request))
+        for item in access.access_imip_outbox(caller(request))
     ]

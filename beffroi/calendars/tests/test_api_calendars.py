@@ -121,6 +121,8 @@ def test_answer_find_a_room_free_busy_and_events_in_a_range(
     assert [(item["kind"], len(item["busy"])) for item in busy] == [("agent", 1), ("resource", 1)]
     # A colleague sees that Karim is busy, never what the private meeting is.
     assert busy[0]["busy"][0]["summary"] is None
+    unknown = theirs.get("/api/v1/calendars/freebusy", {**window, "agents": ["personne"]})
+    assert unknown.status_code == 404
 
     listed = api.get(f"/api/v1/calendars/{mine}/events", window).json()
     assert [item["summary"] for item in listed] == ["Commission travaux"]

@@ -42,10 +42,7 @@ from beffroi.calendars.web.forms import EventForm, ImportForm, initial_from
 from beffroi.calendars.web.views import agent_of, visible_calendars
 from beffroi.core.errors import BeffroiError, InvalidInput, NotFound
 from beffroi.directory.models import Agent
-
-
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+from beffroi.web.requests import address_of
 
 
 def _writable(agent: Agent) -> list[Calendar]:
@@ -326,7 +323,7 @@ def import_calendar(request: HttpRequest, owner: str, slug: str) -> HttpResponse
         if form.is_valid():
             data = form.cleaned_data["file"].read()
             try:
-                report = do_import_events(agent, calendar, data, address=_address(request))
+                report = do_import_events(agent, calendar, data, address=address_of(request))
             except InvalidInput as error:
                 form.add_error("file", error.message)
             else:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
 
+from beffroi.api.auth import caller, caller_address
 from beffroi.api.schemas import (
     AUTHENTICATED_ERRORS,
     BODY_ERRORS,
@@ -46,16 +47,6 @@ DELETE_ERRORS = {404: ErrorOut, 412: ErrorOut, **WRITE_ERRORS, **PATH_ERRORS}
 Book = AddressBook | DirectoryBook
 AnyCard = Card | DirectoryCard
 Role = Literal["owner", "manager", "editor", "reader"]
-
-
-def _agent(request: HttpRequest) -> Agent:
-    agent = request.auth  # type: ignore[attr-defined]
-    assert isinstance(agent, Agent)
-    return agent
-
-
-def _address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _book(agent: Agent, book_id: str) -> Book:
@@ -161,7 +152,7 @@ def _fields(payload: CardIn) -> vcard.CardFields:
     summary="Mes carnets d'adresses",
 )
 def list_books(request: HttpRequest) -> list[AddressBookOut]:
-    agent = _agent(request)
+    agent = caller(request)
     actions.do_ensure_default_address_book(agent)
     books: list[Book] = list(access.access_address_books(agent))
     if directory_abilities(agent).read:
@@ -175,13 +166,13 @@ def list_books(request: HttpRequest) -> list[AddressBookOut]:
     summary="Créer un carnet d'adresses",
 )
 def create_book(request: HttpRequest, payload: AddressBookIn) -> Status[AddressBookOut]:
-    agent = _agent(request)
+    agent = caller(request)
     book = actions.do_create_address_book(
         agent,
         slug=payload.slug,
         name=payload.name,
         description=payload.description,
-        address=_address(request),
+        address=caller_address(request),
     )
     return Status(201, _book_out(request, agent, book))
 
@@ -192,7 +183,7 @@ def create_book(request: HttpRequest, payload: AddressBookIn) -> Status[AddressB
     summary="Un carnet d'adresses",
 )
 def get_book(request: HttpRequest, book_id: str) -> AddressBookOut:
-    agent = _agent(request)
+    agent = caller(request)
     return _book_out(request, agent, _book(agent, book_id))
 
 
@@ -203,9 +194,9 @@ def get_book(request: HttpRequest, book_id: str) -> AddressBookOut:
     description="Seul le propriétaire supprime un carnet, avec ses contacts.",
 )
 def delete_book(request: HttpRequest, book_id: str) -> Status[None]:
-    agent = _agent(request)
+    agent = caller(request)
     book = _stored(_book(agent, book_id))
-    actions.do_delete_address_book(agent, book, address=_address(request))
+    actions.do_delete_address_book(agent, book, address=caller_address(request))
     return Status(204, None)
 
 
@@ -245,7 +236,7 @@ def _share_out(share: AddressBookShare) -> BookShareOut:
     summary="Partages d'un carnet",
 )
 def list_shares(request: HttpRequest, book_id: str) -> list[BookShareOut]:
-    agent = _agent(request)
+    agent = caller(request)
     book = _stored(_book(agent, book_id))
     return [_share_out(share) for share in access.access_shares(agent, book)]
 
@@ -258,11 +249,11 @@ def list_shares(request: HttpRequest, book_id: str) -> list[BookShareOut]:
     "comme lecteur, éditeur ou gestionnaire. Partager de nouveau change le rôle.",
 )
 def share_book(request: HttpRequest, book_id: str, payload: BookShareIn) -> Status[BookShareOut]:
-    agent = _agent(request)
+    agent = caller(request)
     book = _stored(_book(agent, book_id))
     grantee = access.access_grantee(agent, payload.kind, payload.grantee_id)
     share = actions.do_share_address_book(
-        agent, book, grantee, payload.role, address=_address(request)
+        agent, book, grantee, payload.role, address=caller_address(request)
     )
     return Status(201, _share_out(share))
 
@@ -273,10 +264,10 @@ def share_book(request: HttpRequest, book_id: str, payload: BookShareIn) -> Stat
     summary="Retirer un partage",
 )
 def unshare_book(request: HttpRequest, book_id: str, share_id: uuid.UUID) -> Status[None]:
-    agent = _agent(request)
+    agent = caller(request)
     book = _stored(_book(agent, book_id))
     share = access.access_share_by_id(agent, book, share_id)
-    actions.do_unshare_address_book(agent, share, address=_address(request))
+    actions.do_unshare_address_book(agent, share, address=caller_address(request))
     return Status(204, None)
 
 
@@ -291,7 +282,7 @@ def unshare_book(request: HttpRequest, book_id: str, share_id: uuid.UUID) -> Sta
     "téléphone ou l'organisation).",
 )
 def list_cards(request: HttpRequest, book_id: str, filters: Query[CardSearchIn]) -> list[CardOut]:
-    agent = _agent(request)
+    agent = caller(request)
     return [_card_out(card) for card in _cards(agent, _book(agent, book_id), filters.q)]
 
 
@@ -301,7 +292,7 @@ def list_cards(request: HttpRequest, book_id: str, filters: Query[CardSearchIn])
     summary="Un contact, avec sa fiche vCard",
 )
 def get_card(request: HttpRequest, book_id: str, card_id: str) -> CardDetailOut:
-    agent = _agent(request)
+    agent = caller(request)
     return _detail(_card(agent, _book(agent, book_id), card_id))
 
 
@@ -311,7 +302,7 @@ def get_card(request: HttpRequest, book_id: str, card_id: str) -> CardDetailOut:
     summary="Créer un contact",
 )
 def create_card(request: HttpRequest, book_id: str, payload: CardIn) -> Status[CardDetailOut]:
-    agent = _agent(request)
+    agent = caller(request)
     book = _stored(_book(agent, book_id))
     text = payload.vcard if payload.vcard else vcard.build_card(_fields(payload))
     checked = vcard.parse_card(text)
@@ -329,7 +320,7 @@ def create_card(request: HttpRequest, book_id: str, payload: CardIn) -> Status[C
     "adresses…) sont gardées ; ou `vcard` remplace la fiche entière.",
 )
 def update_card(request: HttpRequest, book_id: str, card_id: str, payload: CardIn) -> CardDetailOut:
-    agent = _agent(request)
+    agent = caller(request)
     book = _stored(_book(agent, book_id))
     card = access.access_card_by_id(agent, book, card_id)
     text = payload.vcard if payload.vcard else vcard.update_card(card.data, _fields(payload))
@@ -343,7 +334,7 @@ def update_card(request: HttpRequest, book_id: str, card_id: str, payload: CardI
     summary="Supprimer un contact",
 )
 def delete_card(request: HttpRequest, book_id: str, card_id: str) -> Status[None]:
-    agent = _agent(request)
+    agent = caller(request)
     book = _stored(_book(agent, book_id))
     card = access.access_card_by_id(agent, book, card_id)
     actions.do_delete_card(agent, book, card.name)
@@ -361,13 +352,13 @@ def delete_card(request: HttpRequest, book_id: str, card_id: str) -> Status[None
     "dont l'UID existe remplace le contact, une fiche sans UID en reçoit un.",
 )
 def import_cards(request: HttpRequest, book_id: str, file: File[UploadedFile]) -> ImportOut:
-    agent = _agent(request)
+    agent = caller(request)
     book = _stored(_book(agent, book_id))
     if (file.size or 0) > vcard.MAX_IMPORT_BYTES:
         raise vcard.InvalidCard(
             _("Le fichier dépasse la taille autorisée (10 Mio)."), precondition="max-resource-size"
         )
-    result = actions.do_import_cards(agent, book, file.read(), address=_address(request))
+    result = actions.do_import_cards(agent, book, file.read(), address=caller_address(request))
     return ImportOut(created=result.created, updated=result.updated)
 
 
@@ -385,7 +376,7 @@ def import_cards(request: HttpRequest, book_id: str, file: File[UploadedFile]) -
     },
 )
 def export_cards(request: HttpRequest, book_id: str) -> HttpResponse:
-    agent = _agent(request)
+    agent = caller(request)
     book = _book(agent, book_id)
     cards = (
         _cards(agent, book, "")

@@ -21,14 +21,10 @@ from beffroi.contacts.policies import abilities, directory_abilities
 from beffroi.contacts.web.forms import CardForm, ImportForm
 from beffroi.core.errors import BeffroiError, InvalidInput, NotFound
 from beffroi.directory.models import Agent
+from beffroi.web.requests import acting_agent
 
 Book = AddressBook | DirectoryBook
 AnyCard = Card | DirectoryCard
-
-
-def _agent(request: HttpRequest) -> Agent:
-    assert isinstance(request.user, Agent)
-    return request.user
 
 
 def _books(agent: Agent) -> list[Book]:
@@ -85,7 +81,7 @@ def _rows(cards: Sequence[AnyCard]) -> list[dict[str, object]]:
 
 @login_required
 def address_book(request: HttpRequest, book_id: str = "") -> HttpResponse:
-    agent = _agent(request)
+    agent = acting_agent(request)
     books = _books(agent)
     book = _book(agent, book_id) if book_id else books[0]
     search = request.GET.get("q", "").strip()[:200]
@@ -112,7 +108,7 @@ def address_book(request: HttpRequest, book_id: str = "") -> HttpResponse:
 
 @login_required
 def card_detail(request: HttpRequest, book_id: str, card_id: str) -> HttpResponse:
-    agent = _agent(request)
+    agent = acting_agent(request)
     book = _book(agent, book_id)
     card = _card(agent, book, card_id)
     writable = not isinstance(book, DirectoryBook) and abilities(agent, book).write_cards
@@ -137,7 +133,7 @@ def card_detail(request: HttpRequest, book_id: str, card_id: str) -> HttpRespons
 
 @login_required
 def create_card(request: HttpRequest, book_id: str) -> HttpResponse:
-    agent = _agent(request)
+    agent = acting_agent(request)
     book = _writable(agent, _book(agent, book_id))
     form = CardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +157,7 @@ def create_card(request: HttpRequest, book_id: str) -> HttpResponse:
 
 @login_required
 def edit_card(request: HttpRequest, book_id: str, card_id: str) -> HttpResponse:
-    agent = _agent(request)
+    agent = acting_agent(request)
     book = _writable(agent, _book(agent, book_id))
     card = _card(agent, book, card_id)
     assert isinstance(card, Card)
@@ -190,7 +186,7 @@ def edit_card(request: HttpRequest, book_id: str, card_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def delete_card(request: HttpRequest, book_id: str, card_id: str) -> HttpResponse:
-    agent = _agent(request)
+    agent = acting_agent(request)
     book = _writable(agent, _book(agent, book_id))
     card = _card(agent, book, card_id)
     assert isinstance(card, Card)
@@ -202,7 +198,7 @@ def delete_card(request: HttpRequest, book_id: str, card_id: str) -> HttpRespons
 @login_required
 @require_POST
 def import_cards(request: HttpRequest, book_id: str) -> HttpResponse:
-    agent = _agent(request)
+    agent = acting_agent(request)
     book = _writable(agent, _book(agent, book_id))
     form = ImportForm(request.POST, request.FILES)
     target = reverse("contacts:book", kwargs={"book_id": book_key(book)})
@@ -228,7 +224,7 @@ def import_cards(request: HttpRequest, book_id: str) -> HttpResponse:
 
 @login_required
 def export_cards(request: HttpRequest, book_id: str) -> HttpResponse:
-    agent = _agent(request)
+    agent = acting_agent(request)
     book = _book(agent, book_id)
     if isinstance(book, DirectoryBook):
         cards: Sequence[AnyCard] = access.access_directory_cards(agent)

@@ -120,6 +120,38 @@ def _propfind_queries(dav: DavClient, path: str) -> tuple[int, bytes]:
     return len(queries), answer.body
 
 
+def test_a_deep_path_costs_the_same_queries_as_a_shallow_one(dav, agent_voirie):
+    """A path is followed in one query whatever its depth, and who the agent is (groups,
+    departments) is asked once per request: a file five folders down costs what a file at
+    the top costs, to read, to describe and to overwrite; and a wrong name on the way is 404."""
+    home = f"/{agent_voirie.username}"
+    deep = home
+    for folder in ("Urbanisme", "PLU", "Revision 2026", "Annexes", "Plans"):
+        deep += f"/{folder}"
+        assert dav.request("MKCOL", deep).status == 201
+    for folder in (home, deep):
+        assert dav.request("PUT", f"{folder}/note.txt", b"v1").status == 201
+
+    def queries(method: str, path: str, body: bytes = b"") -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            answer = dav.request(method, path, body, headers={"Depth": "0"})
+        assert answer.status in (200, 204, 207), (method, path, answer.status)
+        return len(captured)
+
+    for method, body in (("GET", b""), ("PROPFIND", b""), ("PUT", b"v2")):
+        # Each PUT a new content (a content already stored is not written twice).
+        assert queries(method, f"{deep}/note.txt", body and body + b" deep") == queries(
+            method, f"{home}/note.txt", body and body + b" top"
+        )
+    assert dav.request("GET", f"{deep}/note.txt").body == b"v2 deep"
+    astray = deep.replace("/Annexes/", "/Annexe/")
+    assert dav.request("GET", f"{astray}/note.txt").status == 404
+    assert dav.request("GET", f"{deep}/note.txt/plus").status == 404
+
+
 def test_listing_a_folder_costs_the_same_queries_for_5_or_50_entries(dav, agent_voirie):
     """PROPFIND Depth 1 reads dead properties and locks for the whole folder at once: the
     number of queries does not grow with the folder (a 10,000-entry folder stays a few)."""
@@ -145,3 +177,67 @@ def test_listing_a_folder_costs_the_same_queries_for_5_or_50_entries(dav, agent_
     assert b"note 49" in large_listing
     assert b"note 3" in small_listing
     assert large_listing.count(b"opaquelocktoken:") == 1
+
+
+EXPLORER_PROPPATCH = b"""<?xml version="1.0" encoding="utf-8" ?>
+<D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:schemas-microsoft-com:"><D:set><D:prop>
+<Z:Win32CreationTime>Tue, 03 Mar 2026 09:15:00 GMT</Z:Win32CreationTime>
+<Z:Win32LastAccessTime>Mon, 30 Nov 2026 08:00:00 GMT</Z:Win32LastAccessTime>
+<Z:Win32LastModifiedTime>%s</Z:Win32LastModifiedTime>
+<Z:Win32FileAttributes>00000020</Z:Win32FileAttributes>
+</D:prop></D:set></D:propertyupdate>"""
+
+
+def test_windows_explorer_keeps_the_desktop_date_and_attributes_of_a_copied_file(dav, agent_voirie):
+    """After a copy, Explorer sends the file's Win32 times and attributes: they are answered
+    200, read back, and the drive shows the date the file had on the desktop; a date no one
+    can read is kept as a property and changes nothing else."""
+    path = f"/{agent_voirie.username}/budget.ods"
+    assert dav.request("PUT", path, b"tableur").status == 201
+    explorer = {"User-Agent": "Microsoft-WebDAV-MiniRedir/10.0.19045"}
+
+    patched = dav.request(
+        "PROPPATCH", path, EXPLORER_PROPPATCH % b"Tue, 03 Mar 2026 10:30:00 GMT", explorer
+    )
+    answer = dav.request("PROPFIND", path, headers={"Depth": "0"})
+
+    assert patched.status == 207
+    assert b"200 OK" in patched.body
+    assert b"403" not in patched.body
+    assert b"Tue, 03 Mar 2026 10:30:00 GMT" in answer.body.split(b"getlastmodified>")[1]
+    assert b"00000020" in answer.body
+    etag = dav.request("GET", path).headers["etag"]
+
+    garbled = dav.request("PROPPATCH", path, EXPLORER_PROPPATCH % b"hier soir", explorer)
+    after = dav.request("PROPFIND", path, headers={"Depth": "0"})
+    assert garbled.status == 207
+    assert b"Tue, 03 Mar 2026 10:30:00 GMT" in after.body.split(b"getlastmodified>")[1]
+    assert dav.request("GET", path).headers["etag"] == etag
+
+
+def test_finder_and_explorer_files_are_kept_for_them_but_hidden_from_people(
+    dav, agent_voirie, client
+):
+    """Finder's .DS_Store and ._ files and Explorer's Thumbs.db are taken and given back over
+    WebDAV (a copy never fails on them) without keeping versions; the folder page, the API
+    and the recent files, made for people, do not show them."""
+    from beffroi.files.models import Node, Version
+
+    home = f"/{agent_voirie.username}"
+    assert dav.request("MKCOL", f"{home}/Photos").status == 201
+    for name in (".DS_Store", "._mairie.jpg", "Thumbs.db", "mairie.jpg"):
+        assert dav.request("PUT", f"{home}/Photos/{name}", b"v1 " + name.encode()).status == 201
+    assert dav.request("PUT", f"{home}/Photos/.DS_Store", b"v2").status == 204
+
+    listing = dav.request("PROPFIND", f"{home}/Photos/", headers={"Depth": "1"}).body
+    assert all(name in listing for name in (b".DS_Store", b"._mairie.jpg", b"Thumbs.db"))
+    assert dav.request("GET", f"{home}/Photos/.DS_Store").body == b"v2"
+    store = Node.objects.get(name=".DS_Store")
+    assert Version.objects.filter(node=store).count() == 1
+
+    client.force_login(agent_voirie)
+    folder = Node.objects.get(name="Photos")
+    page = client.get(f"/drive/dossiers/{folder.pk}/").content.decode()
+    recent = client.get("/drive/").content.decode()
+    assert "mairie.jpg" in page
+    assert all(name not in page + recent for name in (".DS_Store", "._mairie", "Thumbs.db"))

@@ -7,7 +7,7 @@ import uuid
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from beffroi.api.auth import session_auth
+from beffroi.api.auth import caller, caller_address, session_auth
 from beffroi.api.schemas import (
     AUTHENTICATED_ERRORS,
     BODY_ERRORS,
@@ -28,16 +28,6 @@ from beffroi.directory.api.schemas import (
 from beffroi.directory.models import Agent, ApiToken
 
 router = Router(tags=["annuaire"])
-
-
-def _agent(request: HttpRequest) -> Agent:
-    agent = request.auth  # type: ignore[attr-defined]
-    assert isinstance(agent, Agent)
-    return agent
-
-
-def _address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _me(agent: Agent) -> MeOut:
@@ -67,7 +57,7 @@ def _token(token: ApiToken) -> ApiTokenOut:
 
 @router.get("/me", response={200: MeOut, **AUTHENTICATED_ERRORS}, summary="Mon compte")
 def me(request: HttpRequest) -> MeOut:
-    return _me(_agent(request))
+    return _me(caller(request))
 
 
 @router.get(
@@ -76,7 +66,7 @@ def me(request: HttpRequest) -> MeOut:
     summary="Mes jetons d'API",
 )
 def list_tokens(request: HttpRequest) -> list[ApiTokenOut]:
-    return [_token(token) for token in access.access_own_api_tokens(_agent(request))]
+    return [_token(token) for token in access.access_own_api_tokens(caller(request))]
 
 
 @router.post(
@@ -90,7 +80,7 @@ def list_tokens(request: HttpRequest) -> list[ApiTokenOut]:
 )
 def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status[ApiTokenCreatedOut]:
     token, clear_text = actions.do_create_api_token(
-        _agent(request), payload.label, address=_address(request)
+        caller(request), payload.label, address=caller_address(request)
     )
     return Status(201, ApiTokenCreatedOut(**_token(token).model_dump(), token=clear_text))
 
@@ -103,9 +93,9 @@ def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status[ApiTokenCr
     "même réponse 404.",
 )
 def revoke_token(request: HttpRequest, token_id: uuid.UUID) -> Status[None]:
-    agent = _agent(request)
+    agent = caller(request)
     token = access.access_own_api_token(agent, token_id)
-    actions.do_revoke_api_token(token, acting=agent, address=_address(request))
+    actions.do_revoke_api_token(token, acting=agent, address=caller_address(request))
     return Status(204, None)
 
 
@@ -130,7 +120,7 @@ def _agent_out(agent: Agent) -> AgentOut:
     "voir (un invité ne voit que lui-même), 50 au plus, triés par nom.",
 )
 def search_agents(request: HttpRequest, filters: Query[AgentSearchIn]) -> list[AgentOut]:
-    viewer = _agent(request)
+    viewer = caller(request)
     department = filters.department
     within = access.access_department_by_id(viewer, department) if department else None
     agents = access.access_agents(viewer, search=filters.q, department=within)
@@ -143,7 +133,7 @@ def search_agents(request: HttpRequest, filters: Query[AgentSearchIn]) -> list[A
     summary="Un agent",
 )
 def get_agent(request: HttpRequest, agent_id: uuid.UUID) -> AgentOut:
-    return _agent_out(access.access_agent_by_id(_agent(request), agent_id))
+    return _agent_out(access.access_agent_by_id(caller(request), agent_id))
 
 
 @router.get(
@@ -154,5 +144,5 @@ def get_agent(request: HttpRequest, agent_id: uuid.UUID) -> AgentOut:
 def list_departments(request: HttpRequest) -> list[DepartmentOut]:
     return [
         DepartmentOut(id=d.id, code=d.code, name=d.name, parent_id=d.parent_id)
-        for d in access.access_departments(_agent(request))
+        for d in access.access_departments(caller(request))
     ]

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpRequest
 
 from beffroi.core.errors import InvalidInput
-from beffroi.directory.models import Agent
+from beffroi.web.requests import acting_agent, address_of
 
-
-def address_of(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def acting_agent(request: HttpRequest) -> Agent:
-    assert isinstance(request.user, Agent)
-    return request.user
+__all__ = ["acting_agent", "address_of", "show_problems"]
 
 
 def show_problems(form: forms.Form, error: InvalidInput) -> None:

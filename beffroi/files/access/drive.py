@@ -16,6 +16,7 @@ from django.db.models import Max
 from beffroi.core.errors import NotFound
 from beffroi.files import policies
 from beffroi.files.models import Favourite, Node, Space, Thumbnail, UploadSession, Version
+from beffroi.files.names import is_desktop_file
 
 SEARCH_LIMIT = 200
 RECENT_LIMIT = 20
@@ -77,7 +78,9 @@ def access_search(user: Any, space: Space, text: str) -> list[Node]:
         .filter(space=space, trashed_at=None, parent__isnull=False, name__icontains=text)
         .order_by("-is_folder", "name")[:SEARCH_LIMIT]
     )
-    return [n for n in _alive(found) if policies.abilities(user, n).read]
+    return [
+        n for n in _alive(found) if not is_desktop_file(n.name) and policies.abilities(user, n).read
+    ]
 
 
 def access_favourites(user: Any) -> list[Node]:
@@ -115,7 +118,11 @@ def access_recent_files(user: Any) -> list[Node]:
     nodes = Node.objects.select_related("space", "current_version", "parent").filter(
         pk__in=list(order)
     )
-    alive = [n for n in _alive(list(nodes)) if policies.abilities(user, n).read]
+    alive = [
+        n
+        for n in _alive(list(nodes))
+        if not is_desktop_file(n.name) and policies.abilities(user, n).read
+    ]
     return sorted(alive, key=lambda n: order[n.pk])[:RECENT_LIMIT]
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from beffroi.core.errors import NotFound
 from beffroi.files import policies
+from beffroi.files.access.nodes import walk_down
 from beffroi.files.models import Node, PublicLink, PublicLinkAccess
-from beffroi.files.names import clean_name
 
 
 def _manages(user: Any, link: PublicLink) -> bool:
@@ -82,23 +82,7 @@ def access_link_node(link: PublicLink, segments: Sequence[str]) -> Node:
     """The living node at ``segments`` below the link's own node (a read link only)."""
     if link.kind != PublicLink.Kind.READ:
         raise NotFound
-    node = link.node
-    for segment in segments:
-        if not node.is_folder:
-            raise NotFound
-        try:
-            name = clean_name(segment)
-        except Exception:
-            raise NotFound from None
-        child = (
-            Node.objects.select_related("space", "current_version")
-            .filter(parent=node, name=name, trashed_at=None)
-            .first()
-        )
-        if child is None:
-            raise NotFound
-        node = child
-    return node
+    return walk_down(link.node, segments)
 
 
 def access_link_children(link: PublicLink, folder: Node) -> list[Node]:

@@ -6,10 +6,12 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
+
 from beffroi.core.errors import NotFound
 from beffroi.files import policies
 from beffroi.files.models import DeadProperty, Lock, Node, Space
-from beffroi.files.names import clean_name
+from beffroi.files.names import clean_name, is_desktop_file
 
 
 def access_personal_space(user: Any, username: str) -> Space:
@@ -34,29 +36,56 @@ def access_root(user: Any, space: Space) -> Node:
 
 
 def access_node(user: Any, space: Space, segments: Sequence[str]) -> Node:
-    """The living node at ``segments`` below the space's root (one query per segment), if
-    ``user`` may read it or traverse it."""
+    """The living node at ``segments`` below the space's root, if ``user`` may read it or
+    traverse it (two queries whatever the depth, and the permission check needs no other
+    for the chain of ancestors)."""
     if not segments:
         return access_root(user, space)
-    node = Node.objects.select_related("space").filter(space=space, parent=None).first()
-    if node is None:
-        raise NotFound
-    for segment in segments:
-        try:
-            name = clean_name(segment)
-        except Exception:
-            raise NotFound from None
-        child = (
-            Node.objects.select_related("space", "current_version")
-            .filter(parent=node, name=name, trashed_at=None)
-            .first()
-        )
-        if child is None:
-            raise NotFound
-        node = child
+    path = _walk("space_id = %s AND parent_id IS NULL", [space.pk], segments)
+    policies.remember_chains(path)
+    node = path[-1]
     if not _visible(user, node):
         raise NotFound
     return node
+
+
+def walk_down(start: Node, segments: Sequence[str]) -> Node:
+    """The living node at ``segments`` below ``start``, without any permission check
+    (callers check where the walk may start and where it ends)."""
+    if not segments:
+        return start
+    return _walk("id = %s", [start.pk], segments)[-1]
+
+
+def _walk(start: str, params: Sequence[Any], segments: Sequence[str]) -> list[Node]:
+    """The living nodes from the one matching ``start`` down ``segments``, in two queries:
+    one recursive query follows the names level by level, one reads the nodes found."""
+    try:
+        names = [clean_name(segment) for segment in segments]
+    except Exception:
+        raise NotFound from None
+    table = connection.ops.quote_name(Node._meta.db_table)
+    pk = Node._meta.pk
+    assert pk is not None
+    by_depth = " ".join(f"WHEN {depth} THEN %s" for depth in range(len(names)))
+    sql = f"""
+        WITH RECURSIVE walk(id, depth) AS (
+            SELECT id, 0 FROM {table} WHERE {start}
+            UNION ALL
+            SELECT node.id, walk.depth + 1 FROM {table} node JOIN walk ON node.parent_id = walk.id
+            WHERE walk.depth < %s AND node.trashed_at IS NULL
+              AND node.name = CASE walk.depth {by_depth} END
+        )
+        SELECT id, depth FROM walk
+    """  # noqa: S608 - the table name and the conditions are ours, the values are parameters
+    prepared = [pk.get_db_prep_value(value, connection) for value in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*prepared, len(names), *names])
+        found = {depth: pk.to_python(node_id) for node_id, depth in cursor.fetchall()}
+    if len(found) != len(names) + 1:
+        raise NotFound
+    nodes = Node.objects.select_related("space", "current_version").in_bulk(found.values())
+    return [nodes[found[depth]] for depth in range(len(names) + 1)]
 
 
 def _visible_children(user: Any, folder: Node) -> list[tuple[Node, policies.Abilities]]:
@@ -78,10 +107,15 @@ def _visible_children(user: Any, folder: Node) -> list[tuple[Node, policies.Abil
     ]
 
 
-def access_children(user: Any, folder: Node) -> list[Node]:
+def access_children(user: Any, folder: Node, *, desktop_files: bool = False) -> list[Node]:
     """The living children of ``folder`` that ``user`` may see, by name (in a folder they
-    only traverse, the way down to what is shared with them)."""
-    return [child for child, _can in _visible_children(user, folder)]
+    only traverse, the way down to what is shared with them); the files desktops write for
+    themselves only with ``desktop_files`` (for WebDAV clients, see ``files.names``)."""
+    return [
+        child
+        for child, _can in _visible_children(user, folder)
+        if desktop_files or not is_desktop_file(child.name)
+    ]
 
 
 def access_children_with_properties(user: Any, folder: Node) -> list[tuple[Node, dict[str, str]]]:

@@ -11,8 +11,10 @@ import mimetypes
 import time
 import uuid
 from collections.abc import Iterable
+from email.utils import parsedate_to_datetime
 from typing import Any
 
+from defusedxml import ElementTree
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,7 +25,7 @@ from beffroi.directory.models import Agent, Department
 from beffroi.files import policies, quotas
 from beffroi.files.blobs import StoredBlob, blob_store
 from beffroi.files.models import Blob, DeadProperty, Lock, Node, Space, Version
-from beffroi.files.names import clean_name
+from beffroi.files.names import clean_name, is_desktop_file
 
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 
@@ -141,6 +143,8 @@ def _version(actor: Any, node: Node, stored: StoredBlob) -> Version:
     node.modified_at = timezone.now()
     node.etag = _new_etag()
     node.save(update_fields=["current_version", "size", "modified_at", "etag", "updated_at"])
+    if is_desktop_file(node.name):
+        Version.objects.filter(node=node).exclude(pk=version.pk).delete()
     return version
 
 
@@ -361,6 +365,23 @@ def do_set_dead_property(actor: Any, node: Node, clark_name: str, xml: str) -> N
         DeadProperty.objects.update_or_create(
             node=node, namespace=namespace, name=name, defaults={"value": xml}
         )
+        if (namespace, name) == WINDOWS_LAST_MODIFIED:
+            _keep_desktop_date(node, xml)
+
+
+# Windows Explorer sends the date a file had on the desktop after copying it, as this
+# property: the drive shows that date, as the desktop did.
+WINDOWS_LAST_MODIFIED = ("urn:schemas-microsoft-com:", "Win32LastModifiedTime")
+
+
+def _keep_desktop_date(node: Node, xml: str) -> None:
+    try:
+        when = parsedate_to_datetime("".join(ElementTree.fromstring(xml).itertext()).strip())
+    except (ElementTree.ParseError, TypeError, ValueError):
+        return  # a date no one can read leaves the drive's own
+    if when.tzinfo is None or not 1980 <= when.year <= 2100:
+        return
+    Node.objects.filter(pk=node.pk).update(modified_at=when, etag=_new_etag())
 
 
 def do_remove_dead_property(actor: Any, node: Node, clark_name: str) -> None:

@@ -36,7 +36,12 @@ def _still_in_place(node: Node) -> bool:
 
 
 def _locked_trashed(actor: Any, node: Node) -> Node:
-    node = Node.objects.select_for_update(of=("self",)).select_related("space").get(pk=node.pk)
+    locked = (
+        Node.objects.select_for_update(of=("self",)).select_related("space").filter(pk=node.pk)
+    ).first()
+    if locked is None:  # purged meanwhile, or with a folder it was in
+        raise NotFound
+    node = locked
     granted = policies.abilities(actor, node)
     if not granted.read:
         raise NotFound
@@ -93,15 +98,17 @@ def _delete_tree(node: Node) -> None:
 
 
 def do_empty_trash(actor: Any, space: Space, *, address: str | None = None) -> int:
-    """Purge everything in the trash of ``space`` that ``actor`` may purge."""
-    purged = 0
-    for node in Node.objects.filter(space=space, trashed_at__isnull=False):
+    """Purge everything in the trash of ``space`` that ``actor`` may purge (what they may not
+    stays), and tell how many of the trash's items are gone (one deleted from a folder deleted
+    later goes with that folder)."""
+    in_trash = Node.objects.filter(space=space, trashed_at__isnull=False)
+    before = in_trash.count()
+    for node in in_trash.order_by("trashed_at"):
         try:
             do_purge(actor, node, address=address)
-        except (NotFound, InvalidInput):
+        except (NotFound, NotAllowed, InvalidInput):
             continue
-        purged += 1
-    return purged
+    return before - in_trash.count()
 
 
 def do_purge_expired_trash(now: datetime | None = None) -> int:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
 
+from beffroi.api.auth import caller_address
 from beffroi.api.schemas import (
     AUTHENTICATED_ERRORS,
     BODY_ERRORS,
@@ -36,10 +37,6 @@ router = Router(tags=["fichiers : liens, versions, corbeille, quotas"])
 
 READ_ERRORS = {404: ErrorOut, **AUTHENTICATED_ERRORS, **PATH_ERRORS}
 CHANGE_ERRORS = {404: ErrorOut, **WRITE_ERRORS, **PATH_ERRORS}
-
-
-def _address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -124,7 +121,7 @@ def create_link(request: HttpRequest, node_id: uuid.UUID, payload: LinkIn) -> St
         password=payload.password,
         expires_at=_aware(payload.expires_at),
         max_downloads=payload.max_downloads,
-        address=_address(request),
+        address=caller_address(request),
     )
     return Status(201, _link(link))
 
@@ -142,7 +139,7 @@ def get_link(request: HttpRequest, link_id: uuid.UUID) -> LinkOut:
 )
 def revoke_link(request: HttpRequest, link_id: uuid.UUID) -> Status[None]:
     link = access.access_link(request.auth, link_id)  # type: ignore[attr-defined]
-    actions.do_revoke_link(request.auth, link, address=_address(request))  # type: ignore[attr-defined]
+    actions.do_revoke_link(request.auth, link, address=caller_address(request))  # type: ignore[attr-defined]
     return Status(204, None)
 
 
@@ -185,7 +182,7 @@ def restore_version(
     agent = request.auth  # type: ignore[attr-defined]
     node = access.access_living_node(agent, node_id)
     version = access.access_version(agent, node, version_id)
-    restored = actions.do_restore_version(agent, node, version, address=_address(request))
+    restored = actions.do_restore_version(agent, node, version, address=caller_address(request))
     node.refresh_from_db()
     return Status(201, _version(restored, node))
 
@@ -225,7 +222,7 @@ def list_trash(request: HttpRequest, space_id: uuid.UUID) -> list[TrashedOut]:
 )
 def empty_trash(request: HttpRequest, space_id: uuid.UUID) -> PurgedOut:
     space = _space(request, space_id)
-    purged = actions.do_empty_trash(request.auth, space, address=_address(request))  # type: ignore[attr-defined]
+    purged = actions.do_empty_trash(request.auth, space, address=caller_address(request))  # type: ignore[attr-defined]
     return PurgedOut(purged=purged)
 
 
@@ -240,7 +237,7 @@ def restore_from_trash(request: HttpRequest, node_id: uuid.UUID) -> RestoredOut:
     agent = request.auth  # type: ignore[attr-defined]
     node = access.access_trashed_node(agent, node_id)
     original_parent = node.parent_id
-    restored = actions.do_restore_from_trash(agent, node, address=_address(request))
+    restored = actions.do_restore_from_trash(agent, node, address=caller_address(request))
     return RestoredOut(
         id=restored.id,
         name=restored.name,
@@ -257,7 +254,7 @@ def restore_from_trash(request: HttpRequest, node_id: uuid.UUID) -> RestoredOut:
 def purge(request: HttpRequest, node_id: uuid.UUID) -> Status[None]:
     agent = request.auth  # type: ignore[attr-defined]
     node = access.access_trashed_node(agent, node_id)
-    actions.do_purge(agent, node, address=_address(request))
+    actions.do_purge(agent, node, address=caller_address(request))
     return Status(204, None)
 
 
@@ -283,5 +280,7 @@ def space_usage(request: HttpRequest, space_id: uuid.UUID) -> UsageOut:
 def set_quota(request: HttpRequest, space_id: uuid.UUID, payload: QuotaIn) -> UsageOut:
     agent = request.auth  # type: ignore[attr-defined]
     space = access.access_space_for_quota(agent, space_id)
-    space = actions.do_set_space_quota(agent, space, payload.quota_bytes, address=_address(request))
+    space = actions.do_set_space_quota(
+        agent, space, payload.quota_bytes, address=caller_address(request)
+    )
     return _usage(quotas.usage_of(space))

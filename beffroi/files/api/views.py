@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from ninja import File, Query, Router, Status, UploadedFile
 
+from beffroi.api.auth import caller, caller_address
 from beffroi.api.schemas import (
     AUTHENTICATED_ERRORS,
     BODY_ERRORS,
@@ -49,16 +50,6 @@ READ_ERRORS = {404: ErrorOut, **AUTHENTICATED_ERRORS, **PATH_ERRORS}
 CHANGE_ERRORS = {404: ErrorOut, **BODY_ERRORS, **PATH_ERRORS}
 DELETE_ERRORS = {404: ErrorOut, 422: ErrorOut, **WRITE_ERRORS, **PATH_ERRORS}
 DOWNLOAD_CHUNK_BYTES = 1024 * 1024
-
-
-def _agent(request: HttpRequest) -> Agent:
-    agent = request.auth  # type: ignore[attr-defined]
-    assert isinstance(agent, Agent)
-    return agent
-
-
-def _address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _abilities(granted: policies.Abilities) -> AbilitiesOut:
@@ -129,7 +120,7 @@ def _share(share: Share) -> ShareOut:
     "partagé avec moi.",
 )
 def list_spaces(request: HttpRequest) -> list[SpaceOut]:
-    agent = _agent(request)
+    agent = caller(request)
     actions.do_open_personal_space(agent)
     actions.do_open_department_spaces(agent)
     return [_space(agent, space) for space in access.access_reachable_spaces(agent)]
@@ -143,7 +134,7 @@ def list_spaces(request: HttpRequest) -> list[SpaceOut]:
     "membre, hors de mon espace personnel ; le plus récent d'abord.",
 )
 def shared_with_me(request: HttpRequest) -> list[SharedItemOut]:
-    agent = _agent(request)
+    agent = caller(request)
     return [
         SharedItemOut(node=_node(agent, item.node), space=_space(agent, item.space), path=item.path)
         for item in access.access_shared_with_me(agent)
@@ -152,7 +143,7 @@ def shared_with_me(request: HttpRequest) -> list[SharedItemOut]:
 
 @router.get("/files/nodes/{node_id}", response={200: NodeOut, **READ_ERRORS}, summary="Un élément")
 def get_node(request: HttpRequest, node_id: uuid.UUID) -> NodeOut:
-    agent = _agent(request)
+    agent = caller(request)
     return _node(agent, access.access_visible_node(agent, node_id))
 
 
@@ -164,7 +155,7 @@ def get_node(request: HttpRequest, node_id: uuid.UUID) -> NodeOut:
     "ce qui est partagé apparaît.",
 )
 def list_children(request: HttpRequest, node_id: uuid.UUID) -> list[NodeOut]:
-    agent = _agent(request)
+    agent = caller(request)
     folder = access.access_visible_node(agent, node_id)
     return [_node(agent, child) for child in access.access_children(agent, folder)]
 
@@ -193,7 +184,7 @@ def _chunks(node: Node) -> Iterator[bytes]:
     },
 )
 def download(request: HttpRequest, node_id: uuid.UUID) -> StreamingHttpResponse:
-    node = access.access_readable_node(_agent(request), node_id)
+    node = access.access_readable_node(caller(request), node_id)
     if node.is_folder:
         raise InvalidInput(gettext("Un dossier ne se télécharge pas ainsi."))
     response = StreamingHttpResponse(
@@ -213,7 +204,7 @@ def download(request: HttpRequest, node_id: uuid.UUID) -> StreamingHttpResponse:
     "fichier envoyé. Un fichier du même nom reçoit une nouvelle version.",
 )
 def upload(request: HttpRequest, node_id: uuid.UUID, file: File[UploadedFile]) -> Status[NodeOut]:
-    agent = _agent(request)
+    agent = caller(request)
     folder = access.access_visible_node(agent, node_id)
     node = actions.do_upload(
         agent,
@@ -231,7 +222,7 @@ def upload(request: HttpRequest, node_id: uuid.UUID, file: File[UploadedFile]) -
     summary="Créer un dossier",
 )
 def create_folder(request: HttpRequest, node_id: uuid.UUID, payload: FolderIn) -> Status[NodeOut]:
-    agent = _agent(request)
+    agent = caller(request)
     parent = access.access_visible_node(agent, node_id)
     return Status(201, _node(agent, actions.do_create_folder(agent, parent, payload.name)))
 
@@ -242,7 +233,7 @@ def create_folder(request: HttpRequest, node_id: uuid.UUID, payload: FolderIn) -
     summary="Renommer ou déplacer",
 )
 def update_node(request: HttpRequest, node_id: uuid.UUID, payload: NodeUpdateIn) -> NodeOut:
-    agent = _agent(request)
+    agent = caller(request)
     node = access.access_visible_node(agent, node_id)
     if payload.parent_id is not None:
         parent = access.access_visible_node(agent, payload.parent_id)
@@ -260,9 +251,9 @@ def update_node(request: HttpRequest, node_id: uuid.UUID, payload: NodeUpdateIn)
     summary="Mettre à la corbeille",
 )
 def trash_node(request: HttpRequest, node_id: uuid.UUID) -> Status[None]:
-    agent = _agent(request)
+    agent = caller(request)
     node = access.access_visible_node(agent, node_id)
-    actions.do_trash(agent, node, address=_address(request))
+    actions.do_trash(agent, node, address=caller_address(request))
     return Status(204, None)
 
 
@@ -274,10 +265,10 @@ def trash_node(request: HttpRequest, node_id: uuid.UUID) -> Status[None]:
     "propres partages ; les gestionnaires de l'espace gardent leur accès.",
 )
 def set_inheritance(request: HttpRequest, node_id: uuid.UUID, payload: InheritanceIn) -> NodeOut:
-    agent = _agent(request)
+    agent = caller(request)
     folder = access.access_visible_node(agent, node_id)
     changed = actions.do_set_inheritance(
-        agent, folder, inherits=payload.inherits, address=_address(request)
+        agent, folder, inherits=payload.inherits, address=caller_address(request)
     )
     return _node(agent, changed)
 
@@ -293,7 +284,7 @@ def set_inheritance(request: HttpRequest, node_id: uuid.UUID, payload: Inheritan
     "l'explication des droits).",
 )
 def list_shares(request: HttpRequest, node_id: uuid.UUID) -> list[ShareOut]:
-    agent = _agent(request)
+    agent = caller(request)
     node = access.access_readable_node(agent, node_id)
     return [_share(share) for share in access.access_shares(agent, node)]
 
@@ -307,7 +298,7 @@ def list_shares(request: HttpRequest, node_id: uuid.UUID) -> list[ShareOut]:
     "Réservé aux gestionnaires.",
 )
 def create_share(request: HttpRequest, node_id: uuid.UUID, payload: ShareIn) -> Status[ShareOut]:
-    agent = _agent(request)
+    agent = caller(request)
     node = access.access_readable_node(agent, node_id)
     grantee = access.access_grantee(
         agent,
@@ -315,7 +306,7 @@ def create_share(request: HttpRequest, node_id: uuid.UUID, payload: ShareIn) -> 
         group_id=payload.group_id,
         department_id=payload.department_id,
     )
-    share = actions.do_share(agent, node, grantee, payload.role, address=_address(request))
+    share = actions.do_share(agent, node, grantee, payload.role, address=caller_address(request))
     return Status(201, _share(access.access_share(agent, share.id)))
 
 
@@ -325,9 +316,9 @@ def create_share(request: HttpRequest, node_id: uuid.UUID, payload: ShareIn) -> 
     summary="Changer le rôle d'un partage",
 )
 def update_share(request: HttpRequest, share_id: uuid.UUID, payload: ShareRoleIn) -> ShareOut:
-    agent = _agent(request)
+    agent = caller(request)
     share = access.access_share(agent, share_id)
-    actions.do_change_share_role(agent, share, payload.role, address=_address(request))
+    actions.do_change_share_role(agent, share, payload.role, address=caller_address(request))
     return _share(access.access_share(agent, share_id))
 
 
@@ -337,9 +328,9 @@ def update_share(request: HttpRequest, share_id: uuid.UUID, payload: ShareRoleIn
     summary="Retirer un partage",
 )
 def delete_share(request: HttpRequest, share_id: uuid.UUID) -> Status[None]:
-    agent = _agent(request)
+    agent = caller(request)
     share = access.access_share(agent, share_id)
-    actions.do_unshare(agent, share, address=_address(request))
+    actions.do_unshare(agent, share, address=caller_address(request))
     return Status(204, None)
 
 
@@ -355,7 +346,7 @@ def delete_share(request: HttpRequest, share_id: uuid.UUID) -> Status[None]:
 def explain(
     request: HttpRequest, node_id: uuid.UUID, filters: Query[ExplanationQuery]
 ) -> ExplanationOut:
-    agent = _agent(request)
+    agent = caller(request)
     node = access.access_visible_node(agent, node_id)
     about = (
         access.access_agent_for_explanation(agent, filters.agent_id)

@@ -156,3 +156,16 @@ def test_stopping_inheritance_over_the_api(plans, chef, voirie, agent_voirie):
     assert answer.status_code == 200
     assert answer.json()["stops_inheritance"] is True
     assert _client(agent_voirie).get(f"/api/v1/files/nodes/{secret.pk}").status_code == 404
+
+
+def test_an_empty_file_is_a_file_in_the_api(plans, chef):
+    """A zero-byte file (a placeholder, an empty export) is stored and read back as one."""
+    api = _client(chef)
+    uploaded = api.post(
+        f"/api/v1/files/nodes/{plans.pk}/files",
+        {"file": SimpleUploadedFile("vide.txt", b"", content_type="text/plain")},
+    )
+    assert uploaded.status_code == 201, uploaded.content
+    assert uploaded.json()["size"] == 0
+    download = api.get(f"/api/v1/files/nodes/{uploaded.json()['id']}/content")
+    assert b"".join(download.streaming_content) == b""  # type: ignore[attr-defined]

@@ -105,6 +105,42 @@ def test_a_file_downloads_with_its_name_and_content(client, agent_voirie):
     assert "filename*=UTF-8''arr%C3%AAt%C3%A9%20n%C2%B012.pdf" in response["Content-Disposition"]
 
 
+def test_a_download_resumes_from_a_byte_range(client, agent_voirie, settings):
+    """A download cut half-way resumes where it stopped (Range, 206), across the blob's
+    encrypted chunks; a range for another version of the file (If-Range) or several ranges
+    give the whole file; a range past the end is 416."""
+    settings.FILES_CHUNK_BYTES = 4096
+    content = bytes(range(256)) * 64  # 16 KiB: four encrypted chunks
+    node = actions.do_upload(agent_voirie, _root(agent_voirie), "plan.dwg", [content])
+    client.force_login(agent_voirie)
+    url = f"/drive/fichiers/{node.pk}/telecharger/"
+
+    def fetch(**headers: str):
+        response = client.get(url, headers=headers)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return response, body
+
+    rest, rest_body = fetch(Range="bytes=5000-")
+    middle, middle_body = fetch(Range="bytes=4090-4105", **{"If-Range": f'"{node.etag}"'})
+    tail, tail_body = fetch(Range="bytes=-10")
+    assert tail["Content-Range"] == f"bytes 16374-16383/{len(content)}"
+    stale, stale_body = fetch(Range="bytes=5000-", **{"If-Range": '"autre-version"'})
+    several, several_body = fetch(Range="bytes=0-1,5-6")
+    beyond, _ = fetch(Range="bytes=20000-")
+
+    assert rest.status_code == 206
+    assert rest["Content-Range"] == f"bytes 5000-16383/{len(content)}"
+    assert rest_body == content[5000:]
+    assert int(rest["Content-Length"]) == len(content) - 5000
+    assert middle.status_code == 206
+    assert middle_body == content[4090:4106]
+    assert tail_body == content[-10:]
+    assert (stale.status_code, stale_body) == (200, content)
+    assert (several.status_code, several_body) == (200, content)
+    assert beyond.status_code == 416
+    assert beyond["Content-Range"] == f"bytes */{len(content)}"
+
+
 def test_a_pdf_preview_is_framed_by_the_page_under_its_own_policy(client, agent_voirie):
     """The file page frames the PDF; the PDF itself may only be framed by Beffroi and may run
     nothing of its own."""

@@ -223,6 +223,39 @@ def test_the_trash_page_restores_and_purges(client, tree, chef, paul):
     ) == {"files.node.restored", "files.node.purged"}
 
 
+def test_emptying_the_trash_purges_a_folder_and_a_file_deleted_from_it_before(
+    client, tree, chef, paul
+):
+    """A file trashed, then the folder it was in: emptying purges both without tripping over
+    the file already gone with its folder, and says how many items went."""
+    client.force_login(paul)
+    plan = actions.do_upload(paul, tree["plans"], "plan.pdf", [b"%PDF"])
+    actions.do_trash(paul, plan)
+    actions.do_trash(paul, tree["plans"])
+    actions.do_trash(paul, tree["note"])
+
+    page = client.get("/drive/espaces/urbanisme/corbeille/").content.decode()
+    emptied = client.post("/drive/espaces/urbanisme/corbeille/vider/", follow=True)
+
+    assert "Vider la corbeille" in page
+    assert "3 éléments sont supprimés définitivement." in emptied.content.decode()
+    assert not Node.objects.filter(space=tree["plans"].space, trashed_at__isnull=False).exists()
+    assert not Node.objects.filter(pk__in=[plan.pk, tree["plans"].pk]).exists()
+    assert "La corbeille est vide." in emptied.content.decode()
+
+
+def test_a_reader_cannot_empty_the_trash(client, tree, chef, agent_voirie, shared_plans):
+    actions.do_trash(chef, tree["note"])
+    client.force_login(agent_voirie)
+
+    page = client.get("/drive/espaces/urbanisme/corbeille/").content.decode()
+    emptied = client.post("/drive/espaces/urbanisme/corbeille/vider/")
+
+    assert "Vider la corbeille" not in page
+    assert emptied.status_code in (302, 404)
+    assert Node.objects.get(pk=tree["note"].pk).trashed_at is not None
+
+
 def test_a_reader_may_not_restore_or_purge(client, tree, chef, agent_voirie, shared_plans):
     note = tree["note"]
     actions.do_trash(chef, note)

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from beffroi.core.errors import NotFound
-from beffroi.directory.models import Agent
 from beffroi.files import access, actions, policies
 from beffroi.files.models import Node, Space
 from beffroi.files.quotas import SpaceUsage
@@ -31,6 +30,7 @@ from beffroi.files.web.listing import (
     space_label,
 )
 from beffroi.files.web.uploads import MAX_CHUNK_BYTES
+from beffroi.web.requests import acting_agent
 
 TEXT_PREVIEW_BYTES = 256 * 1024
 FOLDER_PAGE_SIZE = 200
@@ -44,16 +44,11 @@ def _usage(user: object, space: Space) -> SpaceUsage | None:
         return None
 
 
-def _agent(request: HttpRequest) -> Agent:
-    assert isinstance(request.user, Agent)
-    return request.user
-
-
 @login_required
 @require_GET
 def drive_home(request: HttpRequest) -> HttpResponse:
     """My drive, my departments' drives, favourites, recent files, shared with me."""
-    agent = _agent(request)
+    agent = acting_agent(request)
     actions.do_open_personal_space(agent)
     actions.do_open_department_spaces(agent)
     spaces = [

@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beffroi.core.errors import BeffroiError, InvalidInput, NotAllowed, NotFound
-from beffroi.directory.models import Agent
 from beffroi.files import access, actions, policies
 from beffroi.files.models import Node
 from beffroi.files.web.listing import parse_uuid, space_label
+from beffroi.web.requests import acting_agent, address_of
 
 
 class NameForm(forms.Form):
@@ -35,15 +35,6 @@ class NameForm(forms.Form):
 class DestinationForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Nom à l'arrivée"), max_length=255, strip=False)
     destination = forms.UUIDField(widget=forms.HiddenInput)
-
-
-def _agent(request: HttpRequest) -> Agent:
-    assert isinstance(request.user, Agent)
-    return request.user
-
-
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _place_of(node: Node) -> HttpResponse:
@@ -76,7 +67,7 @@ def create_folder(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
         messages.error(request, _("Donnez un nom au nouveau dossier."))
         return redirect("files:folder", node_id=parent.pk)
     try:
-        created = actions.do_create_folder(_agent(request), parent, form.cleaned_data["name"])
+        created = actions.do_create_folder(acting_agent(request), parent, form.cleaned_data["name"])
     except BeffroiError as error:
         if isinstance(error, (NotFound, NotAllowed)):
             raise
@@ -103,7 +94,7 @@ def upload(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
     for uploaded in files:
         try:
             node = actions.do_upload(
-                _agent(request),
+                acting_agent(request),
                 parent,
                 uploaded.name or "",
                 _uploaded_chunks(uploaded),
@@ -137,7 +128,7 @@ def rename(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
     form = NameForm(request.POST or None, initial={"name": node.name})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_move(_agent(request), node, node.parent, form.cleaned_data["name"])
+            actions.do_move(acting_agent(request), node, node.parent, form.cleaned_data["name"])
         except InvalidInput as error:
             form.add_error("name", _first_error(error))
         else:
@@ -181,10 +172,10 @@ def _choose(request: HttpRequest, node_id: uuid.UUID, *, copying: bool) -> HttpR
         try:
             target = access.access_visible_node(request.user, form.cleaned_data["destination"])
             if copying:
-                actions.do_copy(_agent(request), node, target, form.cleaned_data["name"])
+                actions.do_copy(acting_agent(request), node, target, form.cleaned_data["name"])
                 message = _("« %(name)s » est copié.")
             else:
-                actions.do_move(_agent(request), node, target, form.cleaned_data["name"])
+                actions.do_move(acting_agent(request), node, target, form.cleaned_data["name"])
                 message = _("« %(name)s » est déplacé.")
         except InvalidInput as error:
             form.add_error(None, _first_error(error))
@@ -249,7 +240,7 @@ def trash(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
     if node.parent is None or not policies.abilities(request.user, node).delete:
         raise NotFound
     if request.method == "POST":
-        actions.do_trash(_agent(request), node, address=_address(request))
+        actions.do_trash(acting_agent(request), node, address=address_of(request))
         messages.success(
             request,
             _("« %(name)s » est dans la corbeille.") % {"name": node.name},
@@ -267,7 +258,7 @@ def trash(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
 def favourite(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
     node = access.access_visible_node(request.user, node_id)
     pinned = request.POST.get("favori") == "1"
-    actions.do_set_favourite(_agent(request), node, pinned)
+    actions.do_set_favourite(acting_agent(request), node, pinned)
     if pinned:
         messages.success(request, _("« %(name)s » est dans vos favoris.") % {"name": node.name})
     else:

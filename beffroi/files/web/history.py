@@ -14,21 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from beffroi.core.errors import BeffroiError
-from beffroi.directory.models import Agent
 from beffroi.files import access, actions, policies
 from beffroi.files.web.listing import icon_of, space_label
-
-
-def _agent(request: HttpRequest) -> Agent:
-    assert isinstance(request.user, Agent)
-    return request.user
-
-
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+from beffroi.web.requests import acting_agent, address_of
 
 
 @login_required
@@ -36,7 +28,7 @@ def _address(request: HttpRequest) -> str:
 def space_trash(request: HttpRequest, slug: str) -> HttpResponse:
     """What was deleted in a space, latest first, with restore and delete-for-good buttons for
     those who may."""
-    user = _agent(request)
+    user = acting_agent(request)
     space = access.access_space_by_slug(user, slug)
     root = access.access_root(user, space)
     trashed = access.access_trash(user, space)
@@ -53,6 +45,7 @@ def space_trash(request: HttpRequest, slug: str) -> HttpResponse:
             "root": root,
             "title": _("Corbeille de « %(space)s »") % {"space": label},
             "items": items,
+            "can_empty": any(policies.abilities(user, node).delete for node in trashed),
         },
     )
 
@@ -67,7 +60,9 @@ def restore(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
     node = access.access_trashed_node(request.user, node_id)
     slug = node.space.slug
     try:
-        restored = actions.do_restore_from_trash(_agent(request), node, address=_address(request))
+        restored = actions.do_restore_from_trash(
+            acting_agent(request), node, address=address_of(request)
+        )
     except BeffroiError as error:
         if error.http_status in (403, 404):
             raise
@@ -83,7 +78,7 @@ def purge(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
     node = access.access_trashed_node(request.user, node_id)
     slug, name = node.space.slug, node.name
     try:
-        actions.do_purge(_agent(request), node, address=_address(request))
+        actions.do_purge(acting_agent(request), node, address=address_of(request))
     except BeffroiError as error:
         if error.http_status in (403, 404):
             raise
@@ -95,11 +90,35 @@ def purge(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
+def empty_trash(request: HttpRequest, slug: str) -> HttpResponse:
+    """Delete for good everything in the space's trash that the agent may delete."""
+    user = acting_agent(request)
+    space = access.access_space_by_slug(user, slug)
+    purged = actions.do_empty_trash(user, space, address=address_of(request))
+    if purged:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d élément est supprimé définitivement.",
+                "%(count)d éléments sont supprimés définitivement.",
+                purged,
+            )
+            % {"count": purged},
+        )
+    else:
+        messages.info(
+            request, _("Rien n’a été supprimé : vous ne pouvez supprimer aucun de ces éléments.")
+        )
+    return _trash_of(slug)
+
+
+@login_required
+@require_POST
 def restore_version(
     request: HttpRequest, node_id: uuid.UUID, version_id: uuid.UUID
 ) -> HttpResponse:
     node = access.access_living_node(request.user, node_id)
     version = access.access_version(request.user, node, version_id)
-    actions.do_restore_version(_agent(request), node, version, address=_address(request))
+    actions.do_restore_version(acting_agent(request), node, version, address=address_of(request))
     messages.success(request, _("La version choisie est de nouveau le contenu du fichier."))
     return redirect("files:file", node_id=node.pk)

@@ -26,14 +26,11 @@ from beffroi.files.blobs import blob_store
 from beffroi.files.models import Node, PublicLink, PublicLinkAccess
 from beffroi.files.quotas import UploadMeter
 from beffroi.files.web.deposit_upload import FIELD, DepositUploadHandler, TooLarge
+from beffroi.web.requests import address_of
 
 UNLOCKED_SESSION_KEY = "beffroi_unlocked_links"
 # What a multipart form adds around its files (boundaries, headers, the CSRF field).
 MULTIPART_SLACK = 64 * 1024
-
-
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
@@ -54,7 +51,7 @@ def _open(request: HttpRequest, token: str) -> PublicLink:
         raise Closed from None
     problem = actions.link_problem(link)
     if problem is not None:
-        actions.do_log_link_access(link, problem, address=_address(request))
+        actions.do_log_link_access(link, problem, address=address_of(request))
         raise Closed
     return link
 
@@ -109,7 +106,7 @@ def unlock(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("public_links:open", token=link.token)
     try:
         opened = actions.do_check_link_password(
-            link, request.POST.get("password", ""), address=_address(request)
+            link, request.POST.get("password", ""), address=address_of(request)
         )
     except TooManyAttempts as error:
         message = _("Trop de tentatives. Réessayez dans %(seconds)s secondes.") % {
@@ -148,7 +145,7 @@ def _show_folder(
     base = "/".join(segments)
     entries = [(child, f"{base}/{child.name}" if base else child.name) for child in children]
     actions.do_log_link_access(
-        link, PublicLinkAccess.Event.VIEW, address=_address(request), name="/".join(segments)
+        link, PublicLinkAccess.Event.VIEW, address=address_of(request), name="/".join(segments)
     )
     return render(
         request,
@@ -174,12 +171,12 @@ def _downloads_left(link: PublicLink) -> int | None:
 def open_link(request: HttpRequest, link: PublicLink) -> HttpResponse:
     """The link's page: a file, a folder, or the deposit form."""
     if link.kind == PublicLink.Kind.DEPOSIT:
-        actions.do_log_link_access(link, PublicLinkAccess.Event.VIEW, address=_address(request))
+        actions.do_log_link_access(link, PublicLinkAccess.Event.VIEW, address=address_of(request))
         return _deposit_page(request, link)
     if link.node.is_folder:
         return _show_folder(request, link, link.node, [])
     actions.do_log_link_access(
-        link, PublicLinkAccess.Event.VIEW, address=_address(request), name=link.node.name
+        link, PublicLinkAccess.Event.VIEW, address=address_of(request), name=link.node.name
     )
     return render(
         request,
@@ -206,9 +203,9 @@ def download(request: HttpRequest, link: PublicLink, path: str = "") -> HttpResp
     node = access.access_link_node(link, _segments(path))
     if node.is_folder or node.current_version is None:
         raise NotFound
-    if not actions.do_count_download(link, node, address=_address(request)):
+    if not actions.do_count_download(link, node, address=address_of(request)):
         actions.do_log_link_access(
-            link, PublicLinkAccess.Event.EXHAUSTED, address=_address(request)
+            link, PublicLinkAccess.Event.EXHAUSTED, address=address_of(request)
         )
         raise NotFound
     reader = blob_store().open_read(node.current_version.blob_id)
@@ -248,7 +245,7 @@ def _deposit_page(
 
 
 def _refuse_deposit(request: HttpRequest, link: PublicLink, error: BeffroiError) -> HttpResponse:
-    actions.do_log_link_access(link, PublicLinkAccess.Event.REFUSED, address=_address(request))
+    actions.do_log_link_access(link, PublicLinkAccess.Event.REFUSED, address=address_of(request))
     return _deposit_page(request, link, errors=[error.message], status=error.http_status)
 
 
@@ -300,7 +297,7 @@ def _receive(request: HttpRequest, link: PublicLink, handler: DepositUploadHandl
                     upload.stored,
                     # The name says what it is; a stranger's claimed type is not kept.
                     content_type="",
-                    address=_address(request),
+                    address=address_of(request),
                 )
             )
         except BeffroiError as error:

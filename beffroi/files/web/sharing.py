@@ -24,17 +24,9 @@ from beffroi.directory.models import Agent, AgentGroup, Department
 from beffroi.files import access, actions, policies
 from beffroi.files.models import Node, Share
 from beffroi.files.web.listing import parse_uuid, space_label
+from beffroi.web.requests import acting_agent, address_of
 
 _KINDS = {"agent": "agent_id", "groupe": "group_id", "service": "department_id"}
-
-
-def _agent(request: HttpRequest) -> Agent:
-    assert isinstance(request.user, Agent)
-    return request.user
-
-
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _first_error(error: BeffroiError) -> str:
@@ -57,7 +49,7 @@ def _grantee_label(share: Share) -> str:
 @require_GET
 def shared_with_me(request: HttpRequest) -> HttpResponse:
     """Folders and files others shared with me, with where they are and my role."""
-    agent = _agent(request)
+    agent = acting_agent(request)
     items = [
         {
             "item": item,
@@ -77,7 +69,7 @@ def _page(node: Node) -> HttpResponse:
 @require_GET
 def sharing(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
     """A node's shares and why someone may see it; the forms only for its managers."""
-    user = _agent(request)
+    user = acting_agent(request)
     node = access.access_readable_node(user, node_id)
     can = policies.abilities(user, node)
     about: Agent | None = None
@@ -129,11 +121,11 @@ def add_share(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
         return _page(node)
     try:
         actions.do_share(
-            _agent(request),
+            acting_agent(request),
             node,
             grantee,
             request.POST.get("role", ""),
-            address=_address(request),
+            address=address_of(request),
         )
     except BeffroiError as error:
         if error.http_status in (403, 404):
@@ -150,7 +142,7 @@ def change_share(request: HttpRequest, share_id: uuid.UUID) -> HttpResponse:
     share = access.access_share(request.user, share_id)
     try:
         actions.do_change_share_role(
-            _agent(request), share, request.POST.get("role", ""), address=_address(request)
+            acting_agent(request), share, request.POST.get("role", ""), address=address_of(request)
         )
     except BeffroiError as error:
         if error.http_status in (403, 404):
@@ -166,7 +158,7 @@ def change_share(request: HttpRequest, share_id: uuid.UUID) -> HttpResponse:
 def remove_share(request: HttpRequest, share_id: uuid.UUID) -> HttpResponse:
     share = access.access_share(request.user, share_id)
     try:
-        actions.do_unshare(_agent(request), share, address=_address(request))
+        actions.do_unshare(acting_agent(request), share, address=address_of(request))
     except BeffroiError as error:
         if error.http_status in (403, 404):
             raise
@@ -184,7 +176,7 @@ def inheritance(request: HttpRequest, node_id: uuid.UUID) -> HttpResponse:
     inherits = request.POST.get("herite") == "oui"
     try:
         actions.do_set_inheritance(
-            _agent(request), node, inherits=inherits, address=_address(request)
+            acting_agent(request), node, inherits=inherits, address=address_of(request)
         )
     except BeffroiError as error:
         if error.http_status in (403, 404):

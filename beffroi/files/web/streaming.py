@@ -11,10 +11,11 @@ in a data descriptor after its data, so nothing is buffered beyond one block.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from asgiref.sync import sync_to_async
@@ -76,13 +77,50 @@ class Source(Protocol):
     def close(self) -> None: ...
 
 
-def read_blocks(source: Source) -> Iterator[bytes]:
-    """``source`` in blocks, closing it at the end (or when the client goes away)."""
+def read_blocks(source: Source, limit: int | None = None) -> Iterator[bytes]:
+    """``source`` in blocks (``limit`` bytes at most, if given), closing it at the end (or when
+    the client goes away)."""
+    left = limit
     try:
-        while block := source.read(BLOCK_BYTES):
+        while left is None or left > 0:
+            block = source.read(BLOCK_BYTES if left is None else min(BLOCK_BYTES, left))
+            if not block:
+                return
+            if left is not None:
+                left -= len(block)
             yield block
     finally:
         source.close()
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def requested_range(range_header: str, if_range: str, etag: str, size: int) -> Any:
+    """The single byte range a client asks for, as ``(first, last)`` inclusive: ``None`` for
+    the whole file (no range, several ranges, or an ``If-Range`` for another version), or
+    ``UNSATISFIABLE`` for a range beyond the end (RFC 9110, section 14)."""
+    found = _RANGE.fullmatch(range_header.strip())
+    if found is None or (if_range and if_range != f'"{etag}"'):
+        return None
+    first, last = found.groups()
+    if not first and not last:
+        return None
+    if not first:
+        length = int(last)
+        if length == 0 or size == 0:
+            return UNSATISFIABLE
+        return (max(0, size - length), size - 1)
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size:
+        return UNSATISFIABLE
+    if end < start:
+        return None
+    return (start, end)
+
+
+UNSATISFIABLE = "unsatisfiable"
 
 
 class Opener(Protocol):

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import http_date
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
@@ -21,9 +22,11 @@ from beffroi.files.models import Node, Thumbnail
 from beffroi.files.thumbnails import CONTENT_TYPE as THUMBNAIL_TYPE
 from beffroi.files.web.listing import preview_kind
 from beffroi.files.web.streaming import (
+    UNSATISFIABLE,
     Opener,
     content_disposition,
     read_blocks,
+    requested_range,
     streaming_response,
     zip_chunks,
 )
@@ -42,12 +45,29 @@ def open_content(node: Node) -> BlobReader:
     return blob_store().open_read(node.current_version.blob_id)
 
 
-def _file_response(request: HttpRequest, node: Node, disposition: str) -> StreamingHttpResponse:
-    reader = open_content(node)
-    response = streaming_response(
-        request, read_blocks(reader), node.content_type or "application/octet-stream"
+def _file_response(request: HttpRequest, node: Node, disposition: str) -> HttpResponseBase:
+    """The file's bytes, or the one range of them asked for (a video scrubbed, a download
+    resumed), never read whole."""
+    wanted = requested_range(
+        request.headers.get("Range", ""), request.headers.get("If-Range", ""), node.etag, node.size
     )
-    response["Content-Length"] = str(node.size)
+    if wanted == UNSATISFIABLE:
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{node.size}"
+        return refused
+    reader = open_content(node)
+    first, last = wanted if wanted is not None else (0, node.size - 1)
+    if first:
+        reader.seek(first)
+    length = max(0, last - first + 1)
+    response: HttpResponseBase = streaming_response(
+        request, read_blocks(reader, length), node.content_type or "application/octet-stream"
+    )
+    if wanted is not None:
+        response.status_code = 206
+        response["Content-Range"] = f"bytes {first}-{last}/{node.size}"
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Length"] = str(length)
     response["Content-Disposition"] = content_disposition(disposition, node.name)
     response["Last-Modified"] = http_date(node.modified_at.timestamp())
     response["Cache-Control"] = "private, no-cache"
@@ -58,7 +78,7 @@ def _file_response(request: HttpRequest, node: Node, disposition: str) -> Stream
 
 @login_required
 @require_GET
-def download(request: HttpRequest, node_id: uuid.UUID) -> StreamingHttpResponse:
+def download(request: HttpRequest, node_id: uuid.UUID) -> HttpResponseBase:
     node = access.access_readable_node(request.user, node_id)
     if node.is_folder:
         return download_zip(request, node_id)
@@ -68,7 +88,7 @@ def download(request: HttpRequest, node_id: uuid.UUID) -> StreamingHttpResponse:
 @xframe_options_sameorigin
 @login_required
 @require_GET
-def content(request: HttpRequest, node_id: uuid.UUID) -> StreamingHttpResponse:
+def content(request: HttpRequest, node_id: uuid.UUID) -> HttpResponseBase:
     """The file itself, for the preview on its page: images and PDF (the browser's viewer)
     only, never HTML or SVG that could run a script in Beffroi's origin."""
     node = access.access_readable_node(request.user, node_id)

@@ -24,11 +24,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beffroi.core.errors import BeffroiError, InvalidInput
-from beffroi.directory.models import Agent
 from beffroi.files import access, actions
 from beffroi.files.actions.uploads import MAX_CHUNK_BYTES
 from beffroi.files.models import UploadSession
 from beffroi.files.web.listing import parse_uuid
+from beffroi.web.requests import acting_agent
 
 __all__ = ["MAX_CHUNK_BYTES"]
 
@@ -40,11 +40,6 @@ def _problem(error: BeffroiError) -> JsonResponse:
     if isinstance(error, actions.UploadOffsetMismatch):
         body["offset"] = error.expected
     return JsonResponse(body, status=error.http_status)
-
-
-def _agent(request: HttpRequest) -> Agent:
-    assert isinstance(request.user, Agent)
-    return request.user
 
 
 def _state(upload: UploadSession) -> dict[str, Any]:
@@ -78,7 +73,7 @@ def start(request: HttpRequest) -> JsonResponse:
     try:
         parent_id, path, size = _start_fields(request)
         parent = access.access_visible_node(request.user, parent_id)
-        upload = actions.do_start_upload(_agent(request), parent, path, size)
+        upload = actions.do_start_upload(acting_agent(request), parent, path, size)
     except BeffroiError as error:
         return _problem(error)
     return JsonResponse(_state(upload), status=201)
@@ -100,13 +95,13 @@ def session(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
         if request.method == "GET":
             return JsonResponse(_state(upload))
         if request.method == "DELETE":
-            actions.do_abandon_upload(_agent(request), upload)
+            actions.do_abandon_upload(acting_agent(request), upload)
             return HttpResponse(status=204)
         offset = _offset_header(request)
         # Read from the stream: ``request.body`` would refuse anything above the small limit
         # meant for forms. One chunk is at most MAX_CHUNK_BYTES.
         data = request.read(MAX_CHUNK_BYTES + 1)
-        received = actions.do_receive_chunk(_agent(request), upload, offset, data)
+        received = actions.do_receive_chunk(acting_agent(request), upload, offset, data)
     except BeffroiError as error:
         return _problem(error)
     return JsonResponse({"offset": received, "size": upload.size})
@@ -118,7 +113,7 @@ def session(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
 def finish(request: HttpRequest, upload_id: uuid.UUID) -> JsonResponse:
     try:
         upload = access.access_upload(request.user, upload_id)
-        node = actions.do_finish_upload(_agent(request), upload)
+        node = actions.do_finish_upload(acting_agent(request), upload)
     except BeffroiError as error:
         return _problem(error)
     return JsonResponse(

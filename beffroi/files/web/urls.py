@@ -24,6 +24,7 @@ urlpatterns = [
     path("elements/<uuid:node_id>/supprimer/", changes.trash, name="trash"),
     path("elements/<uuid:node_id>/favori/", changes.favourite, name="favourite"),
     path("espaces/<slug:slug>/corbeille/", history.space_trash, name="space_trash"),
+    path("espaces/<slug:slug>/corbeille/vider/", history.empty_trash, name="empty_trash"),
     path("corbeille/<uuid:node_id>/restaurer/", history.restore, name="restore"),
     path("corbeille/<uuid:node_id>/purger/", history.purge, name="purge"),
     path(

@@ -23,7 +23,6 @@ class Command(BeffroiCommand):
         "tâches de fond. Applique d'abord les migrations en attente. Ctrl-C ou SIGTERM "
         "l'arrête proprement."
     )
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
