@@ -74,6 +74,7 @@ USERNAME = "agent.agenda"
 PASSWORD = "Mesure-des-agendas-2026!"
 SLUG = "mesure"
 RESPONSE_TAG = re.compile(rb"<(?:[A-Za-z0-9]+:)?response[\s>]")
+HREF_NAME = re.compile(rb"<(?:[A-Za-z0-9]+:)?href>[^<]*/([^/<]+)</")
 SYNC_TOKEN = re.compile(rb"<(?:[A-Za-z0-9]+:)?sync-token>([^<]+)<")
 XML = {"Content-Type": "application/xml; charset=utf-8"}
 VTIMEZONE = """BEGIN:VTIMEZONE
@@ -130,6 +131,8 @@ class Target:
     calendar: str
     secret: str
     figures: dict[str, Any] = field(default_factory=dict)
+    # The object names each query answered, to name those the two servers disagree on.
+    answered: dict[str, set[str]] = field(default_factory=dict)
 
     def client(self) -> Client:
         return Client(self.port, USERNAME, self.secret)
@@ -341,6 +344,7 @@ def _measure_query(
         "objects": len(RESPONSE_TAG.findall(answer)),
         "bytes": len(answer),
     }
+    target.answered[key] = {name.decode() for name in HREF_NAME.findall(answer)}
 
 
 def _changed(text: str, number: int) -> str:
@@ -558,7 +562,12 @@ def main() -> int:
     for key in ("query_week", "query_month"):
         counted = (ours.figures[key]["objects"], theirs.figures[key]["objects"])
         if counted[0] != counted[1]:
-            notes.append(f"{key} : Beffroi renvoie {counted[0]} objets, Radicale {counted[1]}")
+            only_ours = sorted(ours.answered[key] - theirs.answered[key])[:5]
+            only_theirs = sorted(theirs.answered[key] - ours.answered[key])[:5]
+            notes.append(
+                f"{key} : Beffroi renvoie {counted[0]} objets, Radicale {counted[1]} "
+                f"(seulement Beffroi : {only_ours} ; seulement Radicale : {only_theirs})"
+            )
     rows = _rows(ours.figures, theirs.figures, sizes)
     _print_table(rows)
     print(

@@ -1,7 +1,7 @@
 """Real CardDAV clients against ``beffroi serve``: Debian's vdirsyncer syncs an address book
 both ways and reads the organisation's directory; plain HTTP requests walk the discovery a phone
-makes. (The ``caldav`` Python client, 3.6 here, has no CardDAV objects: it cannot list or
-write address books, so it is not used for contacts.)"""
+makes; and the ``caldav`` Python client, which has no address-book objects (3.6 here), writes,
+queries, updates and deletes cards through its WebDAV layer."""
 
 from __future__ import annotations
 
@@ -222,3 +222,48 @@ def test_a_phone_discovers_contacts_from_either_well_known_address(server):
         assert "identifiant (UID)" in refused.text
         too_big = http.put(f"{book}/y.vcf", data=b"x" * (600 * 1024), auth=auth)
         assert too_big.status_code == 413
+
+
+def test_the_caldav_python_client_creates_queries_updates_and_deletes_contacts(server):
+    """The ``caldav`` library has no address-book objects, but its ``DAVClient`` (the WebDAV
+    layer scripts use, with its authentication and connection) speaks to CardDAV: it creates
+    cards, finds one by a word of its e-mail, updates it only with the current ETag, and
+    deletes it."""
+    import caldav
+
+    base, secret = server
+    client = caldav.DAVClient(url=f"{base}/dav/card/", username="jeanne", password=secret)
+    book = f"{base}/dav/card/jeanne/contacts/"
+    headers = {"Content-Type": "text/vcard; charset=utf-8"}
+    for uid, name, email in (
+        ("presta-1", "Karim Benali", "k.benali@plomberie-durand.fr"),
+        ("presta-2", "Sophie Marchal", "contact@espaces-verts-marchal.fr"),
+    ):
+        created = client.put(f"{book}{uid}.vcf", _card(uid, name, email=email), headers)
+        assert created.status == 201, created.raw
+
+    query = (
+        '<CR:addressbook-query xmlns:D="DAV:" xmlns:CR="urn:ietf:params:xml:ns:carddav">'
+        "<D:prop><D:getetag/><CR:address-data/></D:prop><CR:filter>"
+        '<CR:prop-filter name="EMAIL"><CR:text-match>plomberie</CR:text-match></CR:prop-filter>'
+        "</CR:filter></CR:addressbook-query>"
+    )
+    found = client.report(book, query, depth=1)
+    assert found.status == 207
+    tree = fromstring(found.raw)
+    assert [n.text for n in tree.iterfind(".//D:href", NS)] == [
+        "/dav/card/jeanne/contacts/presta-1.vcf"
+    ]
+    etag = tree.findtext(".//D:getetag", namespaces=NS)
+    assert "Karim Benali" in (tree.findtext(".//CR:address-data", namespaces=NS) or "")
+
+    renamed = _card("presta-1", "Karim Benali-Durand", email="k.benali@plomberie-durand.fr")
+    stale = client.put(f"{book}presta-1.vcf", renamed, {**headers, "If-Match": '"perime"'})
+    updated = client.put(f"{book}presta-1.vcf", renamed, {**headers, "If-Match": etag})
+    assert stale.status == 412
+    assert updated.status == 204
+    after = fromstring(client.report(book, query, depth=1).raw)
+    assert "Karim Benali-Durand" in (after.findtext(".//CR:address-data", namespaces=NS) or "")
+
+    assert client.delete(f"{book}presta-1.vcf").status == 204
+    assert fromstring(client.report(book, query, depth=1).raw).find(".//D:href", NS) is None

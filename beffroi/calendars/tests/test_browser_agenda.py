@@ -8,7 +8,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from beffroi.calendars.actions import do_create_calendar, do_ensure_default_calendar, do_put_event
+from beffroi.calendars.actions import (
+    do_create_calendar,
+    do_create_resource,
+    do_ensure_default_calendar,
+    do_put_event,
+)
 from beffroi.calendars.models import Event
 from beffroi.calendars.tests.samples import event_text
 from beffroi.web.tests.browser import (
@@ -137,9 +142,10 @@ def test_the_views_on_a_desktop_screen(live_server, desktop, agent_voirie, busy_
     assert not problems, "\n".join(problems)
 
 
-def test_the_views_on_a_phone(live_server, phone, agent_voirie, busy_week):
-    """On a 360 px phone the week is a list of days and the month a list of busy days; nothing
-    sticks out sideways and axe-core finds nothing serious."""
+def test_the_views_on_a_phone(live_server, phone, agent_voirie, busy_week, maire):
+    """On a 360 px phone the week is a list of days and the month a list of busy days, and
+    the form and "find a room" fit too; nothing sticks out sideways and axe-core finds
+    nothing serious."""
     page, problems = phone
     page.goto(f"{live_server.url}/connexion/?next=/agenda/semaine/2026-10-20/")
     sign_in_with_keyboard(page, agent_voirie)
@@ -156,6 +162,22 @@ def test_the_views_on_a_phone(live_server, phone, agent_voirie, busy_week):
     page.goto(f"{live_server.url}/agenda/evenements/nouveau/")
     assert_fits_width(page)
     screenshot(page, "agenda-telephone-3-formulaire")
+    assert_accessible(page)
+
+    do_create_resource(
+        maire,
+        slug="salle-des-mariages",
+        name="Salle des mariages",
+        kind="room",
+        email="salle-des-mariages@ville-exemple.fr",
+        capacity=20,
+        equipment=["Écran", "Sonorisation"],
+        building="Hôtel de ville",
+    )
+    page.goto(f"{live_server.url}/agenda/salles/?date=2026-10-21&start=10:00&minutes=60&people=8")
+    expect(page.get_by_role("link", name="Réserver Salle des mariages")).to_be_visible()
+    assert_fits_width(page)
+    screenshot(page, "agenda-telephone-4-trouver-une-salle")
     assert_accessible(page)
     assert not problems, "\n".join(problems)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from beffroi.calendars import itip
@@ -101,3 +103,53 @@ def test_a_second_booking_of_the_room_is_refused_with_the_taken_slot(
     assert 'role="alert"' in page
     assert "Salle du conseil est déjà réservée le 03/12/2026 de 14:00 à 15:00" in page
     assert not Event.objects.filter(calendar=theirs).exists()
+
+
+def test_find_a_room_lists_what_is_free_and_fits_then_opens_the_booking(
+    client, maire, agent_voirie, agent_finances, council_chamber
+):
+    """With the council chamber booked from 14:00 to 15:00, a search at 14:30 for ten people
+    finds only the wedding room; for thirty people, or with a projector, nothing; at 15:00 the
+    chamber again. "Réserver" opens the form on that slot with the room ticked."""
+    weddings = do_create_resource(
+        maire,
+        slug="salle-des-mariages",
+        name="Salle des mariages",
+        kind=Resource.Kind.ROOM,
+        email="salle-des-mariages@ville-exemple.fr",
+        capacity=20,
+        equipment=["Écran"],
+        building="Hôtel de ville",
+    )
+    agenda = do_ensure_default_calendar(agent_voirie)
+    client.force_login(agent_voirie)
+    assert client.post(NEW, _meeting(str(agenda.pk), council_chamber)).status_code == 302
+
+    def search(**asked: object) -> str:
+        query = {"date": "2026-12-03", "start": "14:30", "minutes": 60, **asked}
+        response = client.get("/agenda/salles/", query)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    ten = search(people=10)
+    thirty = search(people=30)
+    projector = search(people=10, equipment="Écran", start="14:45", minutes=30)
+    later = search(start="15:00", kind="room")
+    blank = client.get("/agenda/salles/", {"date": "hier", "start": "14:30", "minutes": 60})
+
+    assert "1 ressource libre" in ten
+    assert "Salle des mariages" in ten
+    assert "Réserver Salle du conseil" not in ten
+    assert "Rien n'est libre" in thirty
+    assert "Réserver Salle des mariages" in projector
+    assert "Réserver Salle du conseil" in later
+    assert "Réserver Salle des mariages" in later
+    assert blank.status_code == 400
+
+    link = f"?date=2026-12-03&amp;heure=14%3A30&amp;fin=15%3A30&amp;ressource={weddings.pk}"
+    assert link in ten
+    form = client.get(NEW + link.replace("&amp;", "&")).content.decode()
+    ticked = re.findall(r'value="([0-9a-f-]+)" id="id_resources_\d+" checked', form)
+    assert ticked == [str(weddings.pk)]
+    assert 'value="14:30"' in form
+    assert 'value="15:30"' in form

@@ -90,8 +90,12 @@ def new_event(request: HttpRequest) -> HttpResponse:
     if not calendars:
         raise NotFound()
     posted = _posted(request) if request.method == "POST" else None
-    initial = _initial_times(request.GET.get("date", ""), request.GET.get("heure", ""))
+    initial = _initial_times(
+        request.GET.get("date", ""), request.GET.get("heure", ""), request.GET.get("fin", "")
+    )
     initial["calendar"] = request.GET.get("agenda", str(calendars[0].pk))
+    # From "Trouver une salle": the resource chosen is ticked.
+    initial["resources"] = request.GET.getlist("ressource")
     form = EventForm(
         posted,
         agent=agent,
@@ -337,16 +341,24 @@ def import_calendar(request: HttpRequest, owner: str, slug: str) -> HttpResponse
     )
 
 
-def _initial_times(day: str, hour: str) -> dict[str, Any]:
+def _clock(text: str) -> dt.time | None:
+    """``9``, ``09`` or ``09:30`` as a time of day; ``None`` for anything else."""
+    hour, _, minute = text.partition(":")
+    try:
+        return dt.time(int(hour), int(minute or 0))
+    except ValueError:
+        return None
+
+
+def _initial_times(day: str, hour: str, until: str = "") -> dict[str, Any]:
     try:
         start_day = dt.date.fromisoformat(day)
     except ValueError:
         start_day = timezone.localdate()
-    try:
-        start_time = dt.time(int(hour), 0) if hour else dt.time(9, 0)
-    except ValueError:
-        start_time = dt.time(9, 0)
-    end_time = dt.time(min(start_time.hour + 1, 23), 0 if start_time.hour < 23 else 59)
+    start_time = _clock(hour) or dt.time(9, 0)
+    end_time = _clock(until)
+    if end_time is None or end_time <= start_time:
+        end_time = dt.time(min(start_time.hour + 1, 23), 0 if start_time.hour < 23 else 59)
     return {
         "start_date": start_day,
         "start_time": start_time,

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from beffroi.calendars.web import events, views
+from beffroi.calendars.web import events, rooms, views
 
 app_name = "agenda"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("couleurs.css", views.colours, name="colours"),
     path("agendas/", events.calendar_list, name="calendars"),
     path("evenements/nouveau/", events.new_event, name="new_event"),
+    path("salles/", rooms.find_room, name="find_room"),
     path(CALENDAR + "export.ics", events.export_calendar, name="export"),
     path(CALENDAR + "importer/", events.import_calendar, name="import"),
     path(CALENDAR + "evenements/<str:name>/", events.event_detail, name="event"),
