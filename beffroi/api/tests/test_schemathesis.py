@@ -23,6 +23,7 @@ from django.test import Client
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from beffroi.directory import actions
 from beffroi.directory.models import Agent, ApiToken
@@ -133,7 +134,11 @@ def _call_and_check(case, data, agent: Agent | None) -> None:
     if agent is not None and case.method == "DELETE" and data.draw(st.booleans()):
         victim = _aim_at_a_real_token(case, agent)
 
-    response = case.call_and_validate()
+    response = case.call()
+    # Data that breaks the schema AND is larger than the server takes is refused with 413
+    # before being read: a rejection all the same, which schemathesis does not count as one.
+    skipped = [negative_data_rejection] if response.status_code == 413 else []
+    case.validate_response(response, excluded_checks=skipped)
 
     if response.status_code == 201 and case.path == "/api/v1/me/tokens":
         assert ApiToken.objects.filter(pk=response.json()["id"], agent=agent).exists()
