@@ -241,3 +241,15 @@ def test_finder_and_explorer_files_are_kept_for_them_but_hidden_from_people(
     recent = client.get("/drive/").content.decode()
     assert "mairie.jpg" in page
     assert all(name not in page + recent for name in (".DS_Store", "._mairie", "Thumbs.db"))
+
+
+def test_a_path_deeper_than_any_tree_is_simply_not_found(dav, agent_voirie):
+    """Two thousand levels of "a/": 404 like any missing path, without building a query of
+    two thousand parameters."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        answer = dav.request("GET", f"/{agent_voirie.username}/" + "a/" * 2000 + "plan.pdf")
+    assert answer.status == 404
+    assert not any("WITH RECURSIVE walk" in query["sql"] for query in queries)

@@ -35,6 +35,10 @@ def access_root(user: Any, space: Space) -> Node:
     return root
 
 
+# Deeper than any tree people make, and far below the databases' limits on parameters.
+MAX_DEPTH = 200
+
+
 def access_node(user: Any, space: Space, segments: Sequence[str]) -> Node:
     """The living node at ``segments`` below the space's root, if ``user`` may read it or
     traverse it (two queries whatever the depth, and the permission check needs no other
@@ -60,6 +64,8 @@ def walk_down(start: Node, segments: Sequence[str]) -> Node:
 def _walk(start: str, params: Sequence[Any], segments: Sequence[str]) -> list[Node]:
     """The living nodes from the one matching ``start`` down ``segments``, in two queries:
     one recursive query follows the names level by level, one reads the nodes found."""
+    if len(segments) > MAX_DEPTH:  # nothing lives that deep; and one SQL parameter a level
+        raise NotFound
     try:
         names = [clean_name(segment) for segment in segments]
     except Exception:
