@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,24 @@ def _base_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
+@contextmanager
+def _postgres_database(prefix: str, *, template: str = "") -> Iterator[str]:
+    """A new PostgreSQL database next to the suite's (DATABASE_URL), as a copy of ``template``
+    if given; its URL while the block runs, dropped afterwards."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def _migrated_database(tmp_path_factory) -> Iterator[str]:
     """A database migrated once for the whole session, which every fresh instance copies:
@@ -59,26 +78,16 @@ def _migrated_database(tmp_path_factory) -> Iterator[str]:
     PostgreSQL database used as a template, dropped at the end of the session.
     """
     env = _base_env(tmp_path_factory.mktemp("template") / "var")
-    database_url = os.environ.get("DATABASE_URL")
-    if not database_url:
+    if not os.environ.get("DATABASE_URL"):
         env.pop("REDIS_URL", None)
         migrated = beffroi("migrate", "--no-input", env=env)
         assert migrated.returncode == 0, migrated.stderr
         yield env["BEFFROI_DATA_DIR"] + "/beffroi.sqlite3"
         return
-    import psycopg
-
-    name = f"beffroi_template_{uuid.uuid4().hex[:12]}"
-    base = database_url.rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        migrated = beffroi("migrate", "--no-input", env={**env, "DATABASE_URL": f"{base}/{name}"})
+    with _postgres_database("beffroi_template") as url:
+        migrated = beffroi("migrate", "--no-input", env={**env, "DATABASE_URL": url})
         assert migrated.returncode == 0, migrated.stderr
-        yield name
-    finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        yield url.rsplit("/", 1)[1]
 
 
 @pytest.fixture
@@ -90,22 +99,12 @@ def process_env(tmp_path, _migrated_database) -> Iterator[dict[str, str]]:
     database, dropped afterwards, so that the suite's own test database is never touched.
     """
     env = _base_env(tmp_path / "var")
-    database_url = os.environ.get("DATABASE_URL")
-    if not database_url:
+    if not os.environ.get("DATABASE_URL"):
         env.pop("REDIS_URL", None)
         (tmp_path / "var").mkdir(mode=0o700)
         shutil.copyfile(_migrated_database, tmp_path / "var" / "beffroi.sqlite3")
         yield env
         return
-    import psycopg
-
-    name = f"beffroi_process_{uuid.uuid4().hex[:12]}"
-    base = database_url.rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_migrated_database}"')
-    env["DATABASE_URL"] = f"{base}/{name}"
-    try:
+    with _postgres_database("beffroi_process", template=_migrated_database) as url:
+        env["DATABASE_URL"] = url
         yield env
-    finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -39,10 +39,10 @@ from beffroi.calendars.ics_files import ImportReport, do_import_events, export_c
 from beffroi.calendars.models import Calendar, Event
 from beffroi.calendars.policies import abilities
 from beffroi.calendars.web.forms import EventForm, ImportForm, initial_from
-from beffroi.calendars.web.views import agent_of, visible_calendars
+from beffroi.calendars.web.views import visible_calendars
 from beffroi.core.errors import BeffroiError, InvalidInput, NotFound
 from beffroi.directory.models import Agent
-from beffroi.web.requests import address_of
+from beffroi.web.requests import acting_agent, address_of
 
 
 def _writable(agent: Agent) -> list[Calendar]:
@@ -85,7 +85,7 @@ def _start_day(form: EventForm) -> dt.date:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_event(request: HttpRequest) -> HttpResponse:
-    agent = agent_of(request)
+    agent = acting_agent(request)
     calendars = _writable(agent)
     if not calendars:
         raise NotFound()
@@ -130,7 +130,7 @@ def new_event(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def event_detail(request: HttpRequest, owner: str, slug: str, name: str) -> HttpResponse:
-    agent = agent_of(request)
+    agent = acting_agent(request)
     calendar = access_calendar(agent, owner, slug)
     event = access_event(agent, calendar, name)
     rights = abilities(agent, calendar)
@@ -159,7 +159,7 @@ def event_detail(request: HttpRequest, owner: str, slug: str, name: str) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_event(request: HttpRequest, owner: str, slug: str, name: str) -> HttpResponse:
-    agent = agent_of(request)
+    agent = acting_agent(request)
     calendar, event = _writable_event(agent, owner, slug, name)
     fields = fields_of(event.data, timezone=calendar.timezone)
     resources = access_resources(agent)
@@ -204,7 +204,7 @@ def edit_event(request: HttpRequest, owner: str, slug: str, name: str) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_event(request: HttpRequest, owner: str, slug: str, name: str) -> HttpResponse:
-    agent = agent_of(request)
+    agent = acting_agent(request)
     calendar, event = _writable_event(agent, owner, slug, name)
     fields = fields_of(event.data, timezone=calendar.timezone)
     if request.method == "POST":
@@ -229,7 +229,7 @@ def move_event(request: HttpRequest, owner: str, slug: str, name: str) -> HttpRe
     """Move or resize a one-off event to new wall-clock times (what dragging in the week does;
     the edit form does the same from the keyboard). Answers 204 to the script, or goes back
     to the week with a message."""
-    agent = agent_of(request)
+    agent = acting_agent(request)
     calendar, event = _writable_event(agent, owner, slug, name)
     fields = fields_of(event.data, timezone=calendar.timezone)
     start: dt.datetime | None
@@ -265,7 +265,7 @@ def move_event(request: HttpRequest, owner: str, slug: str, name: str) -> HttpRe
 @require_POST
 def answer_invitation(request: HttpRequest, owner: str, slug: str, name: str) -> HttpResponse:
     """Accept, tentatively accept or decline an invitation delivered to this calendar."""
-    agent = agent_of(request)
+    agent = acting_agent(request)
     _calendar, event = _writable_event(agent, owner, slug, name)
     partstat = request.POST.get("partstat", "")
     if partstat not in ANSWERS:
@@ -293,7 +293,7 @@ def _writable_event(agent: Agent, owner: str, slug: str, name: str) -> tuple[Cal
 @login_required
 @require_GET
 def calendar_list(request: HttpRequest) -> HttpResponse:
-    agent = agent_of(request)
+    agent = acting_agent(request)
     rows = [(item, abilities(agent, item)) for item in visible_calendars(agent)]
     return render(request, "calendars/calendars.html", {"rows": rows})
 
@@ -301,7 +301,7 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def export_calendar(request: HttpRequest, owner: str, slug: str) -> StreamingHttpResponse:
-    agent = agent_of(request)
+    agent = acting_agent(request)
     calendar = access_calendar(agent, owner, slug)
     texts = (event_text_for(agent, event) for event in access_events(agent, calendar))
     response = StreamingHttpResponse(
@@ -315,7 +315,7 @@ def export_calendar(request: HttpRequest, owner: str, slug: str) -> StreamingHtt
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_calendar(request: HttpRequest, owner: str, slug: str) -> HttpResponse:
-    agent = agent_of(request)
+    agent = acting_agent(request)
     calendar = access_calendar(agent, owner, slug)
     if not abilities(agent, calendar).write_events:
         raise NotFound()

@@ -4,10 +4,8 @@ that fit, each a step away from the booking form with the slot and the resource 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -22,7 +20,8 @@ from django.views.decorators.http import require_GET
 from beffroi.calendars.access import access_free_resources, access_resources
 from beffroi.calendars.models import Resource
 from beffroi.calendars.web.forms import DateInput, TimeInput
-from beffroi.calendars.web.views import agent_of
+from beffroi.core.text import fold
+from beffroi.web.requests import acting_agent
 
 DURATIONS = [
     (30, gettext_lazy("30 minutes")),
@@ -66,22 +65,14 @@ class FindRoomForm(forms.Form):
     def span(self) -> tuple[dt.datetime, dt.datetime]:
         """The slot asked for, in the commune's time zone."""
         data = self.cleaned_data
-        start = dt.datetime.combine(data["date"], data["start"], tzinfo=_local_zone())
+        zone = timezone.get_current_timezone()
+        start = dt.datetime.combine(data["date"], data["start"], tzinfo=zone)
         return start, start + dt.timedelta(minutes=data["minutes"])
-
-
-def _local_zone() -> ZoneInfo:
-    return ZoneInfo(timezone.get_current_timezone_name())
 
 
 def _equipment_of(resources: list[Resource]) -> list[str]:
     found = {str(item).strip() for resource in resources for item in resource.equipment}
-    return sorted((item for item in found if item), key=_alphabetical)
-
-
-def _alphabetical(text: str) -> str:
-    """Accents set aside, so that « Écran » comes before « Sonorisation », not after it."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return sorted((item for item in found if item), key=fold)
 
 
 def _booking_link(resource: Resource, start: dt.datetime, end: dt.datetime) -> str:
@@ -98,7 +89,7 @@ def _booking_link(resource: Resource, start: dt.datetime, end: dt.datetime) -> s
 @login_required
 @require_GET
 def find_room(request: HttpRequest) -> HttpResponse:
-    agent = agent_of(request)
+    agent = acting_agent(request)
     bookable = access_resources(agent)
     asked = "date" in request.GET
     now = timezone.localtime()

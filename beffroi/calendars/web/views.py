@@ -25,6 +25,7 @@ from beffroi.calendars.occurrences import Occurrence, occurrences_between
 from beffroi.calendars.policies import abilities
 from beffroi.calendars.web import layout
 from beffroi.directory.models import Agent
+from beffroi.web.requests import acting_agent
 
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?")
 
@@ -54,11 +55,6 @@ def visible_calendars(agent: Agent) -> list[Calendar]:
     return sorted(found, key=lambda calendar: (calendar.owner_id != agent.pk, calendar.name))
 
 
-def agent_of(request: HttpRequest) -> Agent:
-    assert isinstance(request.user, Agent)
-    return request.user
-
-
 @require_GET
 @login_required
 def agenda(request: HttpRequest, view: str = "semaine", day: str = "") -> HttpResponse:
@@ -66,7 +62,7 @@ def agenda(request: HttpRequest, view: str = "semaine", day: str = "") -> HttpRe
         view = request.GET.get("vue", view)
     if view not in layout.VIEWS:
         raise Http404()
-    agent = agent_of(request)
+    agent = acting_agent(request)
     zone = timezone.get_current_timezone()
     today = timezone.localdate()
     shown_day = _parse_day(day or request.GET.get("date", ""), today)
@@ -124,7 +120,7 @@ def colours(request: HttpRequest) -> HttpResponse:
     Content-Security-Policy forbids inline styles."""
     rules = [
         f".{colour_class(calendar)}{{--agenda-colour:{calendar.colour[:7]}}}"
-        for calendar in visible_calendars(agent_of(request))
+        for calendar in visible_calendars(acting_agent(request))
         if _COLOUR.fullmatch(calendar.colour)
     ]
     response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")

@@ -21,7 +21,7 @@ from beffroi.contacts.policies import abilities, directory_abilities
 from beffroi.contacts.web.forms import CardForm, ImportForm
 from beffroi.core.errors import BeffroiError, InvalidInput, NotFound
 from beffroi.directory.models import Agent
-from beffroi.web.requests import acting_agent
+from beffroi.web.requests import acting_agent, address_of
 
 Book = AddressBook | DirectoryBook
 AnyCard = Card | DirectoryCard
@@ -209,7 +209,7 @@ def import_cards(request: HttpRequest, book_id: str) -> HttpResponse:
         return redirect(target)
     try:
         result = actions.do_import_cards(
-            agent, book, form.cleaned_data["file"].read(), address=request.META.get("REMOTE_ADDR")
+            agent, book, form.cleaned_data["file"].read(), address=address_of(request)
         )
     except InvalidInput as problem:
         messages.error(request, _("Import refusé : %(reason)s") % {"reason": problem.message})

@@ -11,11 +11,11 @@ import codecs
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
+from beffroi.core.text import fold
 from beffroi.directory.importing.rows import Problem, SourceRow, SourceRows, line, line_template
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -67,12 +67,6 @@ KINDS = {
 YES = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
 NO = {"non", "n", "no", "faux", "false", "0", ""}
 YES_OR_NO = YES | NO
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: « Prénom » and « PRENOM » are the same header."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _header_key(text: str) -> str:

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from beffroi.directory.importing.csv_source import fold
+from beffroi.core.text import fold
 from beffroi.directory.importing.plan import (
     AgentUpdate,
     GroupChange,

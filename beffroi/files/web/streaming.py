@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Literal, Protocol
 from urllib.parse import quote
 
 from asgiref.sync import sync_to_async
@@ -94,9 +94,12 @@ def read_blocks(source: Source, limit: int | None = None) -> Iterator[bytes]:
 
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+UNSATISFIABLE: Literal["unsatisfiable"] = "unsatisfiable"
 
 
-def requested_range(range_header: str, if_range: str, etag: str, size: int) -> Any:
+def requested_range(
+    range_header: str, if_range: str, etag: str, size: int
+) -> tuple[int, int] | Literal["unsatisfiable"] | None:
     """The single byte range a client asks for, as ``(first, last)`` inclusive: ``None`` for
     the whole file (no range, several ranges, or an ``If-Range`` for another version), or
     ``UNSATISFIABLE`` for a range beyond the end (RFC 9110, section 14)."""
@@ -118,9 +121,6 @@ def requested_range(range_header: str, if_range: str, etag: str, size: int) -> A
     if end < start:
         return None
     return (start, end)
-
-
-UNSATISFIABLE = "unsatisfiable"
 
 
 class Opener(Protocol):
