@@ -18,6 +18,7 @@ Commandes :
   directory        annuaire : « directory import FICHIER.csv », « directory import --ldap URL … »
   files            Drive : « files gc » (ramasser les contenus inutilisés)
   keys             chiffrement : « keys rotate » (renouveler la clé maîtresse des fichiers)
+  mail             messagerie : « mail domain add DOMAINE », « mail export IDENTIFIANT »
   demo             démonstration : « demo seed » (commune fictive Ville-Exemple)
   check --deploy   vérifier la configuration avant une mise en production
   migrate          appliquer les migrations de la base de données

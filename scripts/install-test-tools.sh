@@ -21,6 +21,11 @@ command -v cadaver >/dev/null 2>&1 || missing+=(cadaver)
 # run is in the suite (tests/test_bench.py).
 [ -x /usr/sbin/apache2 ] || missing+=(apache2)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+# swaks and the Perl TLS modules it needs for STARTTLS: the SMTP client of the mail tests
+# (tests/test_smtp_swaks.py).
+command -v swaks >/dev/null 2>&1 || missing+=(swaks)
+perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || missing+=(libio-socket-ssl-perl)
+perl -MNet::SSLeay -e1 >/dev/null 2>&1 || missing+=(libnet-ssleay-perl)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

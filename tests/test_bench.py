@@ -62,3 +62,24 @@ def test_calendars_bench_runs_against_beffroi_and_radicale(process_env):
     for server in ("beffroi", "radicale"):
         assert figures[server]["sync_after_changes"]["responses"] == 20
         assert figures[server]["put"]["objects_s"] > 0
+
+
+def test_search_bench_indexes_and_queries(process_env):
+    """bench/search.py --quick indexes generated documents and times single words, phrases
+    and prefixes (on SQLite, and on PostgreSQL when the suite runs on it), and writes its
+    figures."""
+    run = _run_quick("search.py", process_env)
+
+    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
+    assert "PG/SQLite" in run.stdout
+    results = _results("search-quick.json")
+    assert results["problems"] == []
+    figures = results["figures"]
+    assert isinstance(figures, dict)
+    engines = ["sqlite", "postgresql"] if "DATABASE_URL" in process_env else ["sqlite"]
+    assert sorted(figures) == sorted(engines)
+    for engine in engines:
+        assert figures[engine]["indexing"]["documents_s"] > 0
+        for kind in ("single_word", "phrase", "prefix"):
+            assert figures[engine][kind]["n"] == 20
+            assert figures[engine][kind]["answered"] > 0

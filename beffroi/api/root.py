@@ -15,6 +15,12 @@ from beffroi.contacts.api.views import router as contacts_router
 from beffroi.directory.api.views import router as directory_router
 from beffroi.files.api.links import router as files_history_router
 from beffroi.files.api.views import router as files_router
+from beffroi.notifications.api.views import router as notifications_router
+from beffroi.search.api.views import router as search_router
+from beffroi.tasks.api.views import mine_router as my_tasks_router
+from beffroi.tasks.api.views import router as tasks_router
+from beffroi.wiki.api.views import router as wiki_router
+from beffroi.workspaces.api.views import router as workspaces_router
 
 
 class BeffroiAPI(NinjaAPI):
@@ -67,6 +73,12 @@ api.add_router("/calendars/", calendars_router)
 api.add_router("/contacts/", contacts_router)
 api.add_router("/files/", files_history_router)
 api.add_router("/", files_router)
+api.add_router("/", search_router)
+api.add_router("/workspaces", workspaces_router)
+api.add_router("/workspaces", wiki_router)
+api.add_router("/workspaces", tasks_router)
+api.add_router("/tasks", my_tasks_router)
+api.add_router("/notifications", notifications_router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -101,6 +101,24 @@ ACTIONS: dict[str, ActionLabel] = {
     "contacts.address_book_unshared": ActionLabel(_("Partage d'un carnet d'adresses retiré")),
     "contacts.cards_imported": ActionLabel(_("Contacts importés dans un carnet d'adresses")),
     "calendars.events_imported": ActionLabel(_("Événements importés dans un agenda")),
+    # Workspaces and their wiki
+    "workspaces.created": ActionLabel(_("Espace de travail créé")),
+    "workspaces.updated": ActionLabel(_("Paramètres d'un espace de travail modifiés")),
+    "workspaces.member_added": ActionLabel(_("Membre ajouté à un espace de travail")),
+    "workspaces.role_changed": ActionLabel(_("Rôle d'un membre d'espace modifié")),
+    "workspaces.member_removed": ActionLabel(_("Membre retiré d'un espace de travail")),
+    "workspaces.join_requested": ActionLabel(_("Demande pour rejoindre un espace")),
+    "workspaces.archived": ActionLabel(_("Espace de travail archivé")),
+    "workspaces.unarchived": ActionLabel(_("Espace de travail rouvert")),
+    "workspaces.trashed": ActionLabel(_("Espace de travail mis à la corbeille")),
+    "workspaces.restored": ActionLabel(_("Espace de travail restauré")),
+    "wiki.page_trashed": ActionLabel(_("Page de wiki supprimée")),
+    # Mail
+    "mail.domain_added": ActionLabel(_("Domaine de messagerie ajouté")),
+    "mail.dkim_key_rotated": ActionLabel(_("Clé DKIM d'un domaine renouvelée")),
+    "mail.mailbox_created": ActionLabel(_("Boîte aux lettres créée")),
+    "mail.alias_added": ActionLabel(_("Alias de messagerie ajouté")),
+    "mail.delegation_changed": ActionLabel(_("Délégation d'une boîte aux lettres modifiée")),
     # The trail itself
     "audit.pruned": ActionLabel(_("Journal d'audit élagué (durée de conservation)")),
 }

@@ -20,6 +20,8 @@ from beffroi.calendars.models import (
 )
 from beffroi.calendars.policies import CalendarAbilities, abilities
 from beffroi.core.errors import InvalidInput, NotFound
+from beffroi.directory.principals import principals
+from beffroi.workspaces import policies as workspace_policies
 
 
 def access_calendars_of(user: Any, owner_username: str) -> list[Calendar]:
@@ -103,6 +105,11 @@ def access_changes_since(
 # --- shared calendars, privacy, free/busy -----------------------------------------------------
 
 
+def _workspace_ids(user: Any) -> list[Any]:
+    who = principals(user)
+    return list(workspace_policies.roles_by_workspace(who)) if who is not None else []
+
+
 def access_visible_calendars(user: Any) -> list[tuple[Calendar, CalendarAbilities]]:
     """Every calendar ``user`` may read besides resources': their own, those shared with them
     (directly, through a group or a department) and their departments' calendars."""
@@ -116,6 +123,7 @@ def access_visible_calendars(user: Any) -> list[tuple[Calendar, CalendarAbilitie
             | Q(shares__group__members=user)
             | Q(shares__department__memberships__agent=user)
             | Q(department_link__department__memberships__agent=user)
+            | Q(workspace_link__workspace_id__in=_workspace_ids(user))
             | Q(resource__manager=user)
         )
         .distinct()

@@ -11,11 +11,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beffroi.audit.actions import record
-from beffroi.calendars import booking, calendar_data, compose, itip, scheduling
+from beffroi.calendars import booking, calendar_data, compose, itip, scheduling, search
 from beffroi.calendars.models import (
     DEFAULT_TIMEZONE,
     BookingStatus,
@@ -25,11 +26,14 @@ from beffroi.calendars.models import (
     DepartmentCalendar,
     Event,
     Resource,
+    WorkspaceCalendar,
 )
 from beffroi.calendars.policies import abilities
 from beffroi.core.errors import BeffroiError, InvalidInput, NotAllowed, NotFound
 from beffroi.core.events import agent_group, publish_on_commit
 from beffroi.directory.models import Agent, AgentGroup, Department
+from beffroi.workspaces.activity import record_activity
+from beffroi.workspaces.models import Workspace
 
 DEFAULT_CALENDAR_SLUG = "agenda"
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
@@ -158,6 +162,7 @@ def do_delete_calendar(agent: Agent, calendar: Calendar, *, address: str | None 
             },
         )
         _publish(calendar)
+        search.events_removed(calendar.events.values_list("pk", flat=True))
         calendar.delete()
 
 
@@ -222,6 +227,15 @@ def do_put_event(
             if outcome.text is not None and outcome.text != checked.text:
                 stored = calendar_data.parse_calendar_object(outcome.text, timezone=locked.timezone)
         event = _store_event(locked, name, stored, event, status)
+        link = WorkspaceCalendar.objects.filter(calendar=locked).first()
+        if created and link is not None:
+            record_activity(
+                link.workspace_id,
+                agent,
+                "event_created",
+                search.public_summary(event.data),
+                reverse("agenda:agenda"),
+            )
         if role == "attendee":
             scheduling.attendee_saved(locked, checked, writer=WRITER)
     return PutResult(event=event, created=created, altered=stored is not checked)
@@ -271,6 +285,7 @@ def _store_event(
     event.booking_status = booking_status
     event.save()
     _log_change(calendar, name, checked.uid, deleted=False)
+    search.event_changed(event)
     return event
 
 
@@ -280,6 +295,7 @@ def _remove_event(event: Event) -> None:
     name, uid = event.name, event.uid
     Event.objects.filter(pk=event.pk).delete()
     _log_change(calendar, name, uid, deleted=True)
+    search.events_removed([event.pk])
 
 
 def _lock_and_ensure(agent: Agent) -> Calendar:
@@ -467,6 +483,19 @@ def do_ensure_department_calendar(acting: Agent, department: Department) -> Cale
             target=calendar,
             details={"department": department.code},
         )
+    return calendar
+
+
+def do_ensure_workspace_calendar(acting: Agent, workspace: Workspace) -> Calendar:
+    """The workspace's calendar, created owned by ``acting`` (its creator) the first time."""
+    existing = WorkspaceCalendar.objects.filter(workspace=workspace).first()
+    if existing is not None:
+        return existing.calendar
+    with transaction.atomic():
+        calendar = Calendar.objects.create(
+            owner=acting, slug=f"espace-{workspace.slug}"[:100], name=workspace.name
+        )
+        WorkspaceCalendar.objects.create(workspace=workspace, calendar=calendar)
     return calendar
 
 

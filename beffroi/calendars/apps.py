@@ -9,6 +9,8 @@ class CalendarsConfig(AppConfig):
 
     def ready(self) -> None:
         from beffroi.calendars.demo import seed_calendars
+        from beffroi.calendars.search import register_source
         from beffroi.directory.demo import register_demo_seeder
 
         register_demo_seeder("agendas", seed_calendars)
+        register_source()

@@ -172,6 +172,22 @@ class DepartmentCalendar(models.Model):
         return str(self.calendar)
 
 
+class WorkspaceCalendar(models.Model):
+    """The calendar of a workspace: its members read it, its contributors edit it, its
+    managers manage it (an archived workspace's calendar is read-only)."""
+
+    id = models.BigAutoField(primary_key=True)
+    workspace = models.OneToOneField(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="calendar_link"
+    )
+    calendar = models.OneToOneField(
+        Calendar, on_delete=models.CASCADE, related_name="workspace_link"
+    )
+
+    def __str__(self) -> str:
+        return str(self.calendar)
+
+
 class Resource(BaseModel):
     """A room, a vehicle or a piece of equipment that people book through its calendar."""
 

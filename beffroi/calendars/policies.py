@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from beffroi.calendars.models import Calendar, CalendarShare
+from beffroi.directory.principals import principals
+from beffroi.workspaces import policies as workspace_policies
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,27 @@ def abilities(user: Any, calendar: Calendar) -> CalendarAbilities:
         membership = memberships.first()
         if membership is not None:
             found.append(DELEGATE if membership.is_manager else EDITOR)
+    workspace_link = getattr(calendar, "workspace_link", None)
+    if workspace_link is not None:
+        found.append(_workspace_abilities(user, workspace_link.workspace_id))
     resource = getattr(calendar, "resource", None)
     if resource is not None and resource.manager_id == user.pk:
         found.append(DELEGATE)
     if _is_internal(user):
         found.append(FREE_BUSY)
     return strongest(*found)
+
+
+def _workspace_abilities(user: Any, workspace_id: Any) -> CalendarAbilities:
+    who = principals(user)
+    if who is None:
+        return NOTHING
+    role, archived = workspace_policies.roles_by_workspace(who).get(workspace_id, ("", False))
+    if not role:
+        return NOTHING
+    if archived or role == workspace_policies.READER:
+        return READER
+    return DELEGATE if role == workspace_policies.MANAGER else EDITOR
 
 
 def _share_abilities(user: Any, calendar: Calendar) -> CalendarAbilities:

@@ -90,6 +90,12 @@ INSTALLED_APPS = [
     "beffroi.calendars",
     "beffroi.contacts",
     "beffroi.files",
+    "beffroi.workspaces",
+    "beffroi.notifications",
+    "beffroi.wiki",
+    "beffroi.tasks",
+    "beffroi.mail",
+    "beffroi.search",
     "beffroi.web",
     "beffroi.api",
     "beffroi.realtime",
@@ -358,6 +364,9 @@ globals().update(
 )
 DEFAULT_FROM_EMAIL = parse_mail_from(env_str("BEFFROI_MAIL_FROM", "Beffroi <no-reply@localhost>"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address agents reach Beffroi at, for links in mail sent outside a request (notification
+# digests); without it those mails carry no links.
+PUBLIC_URL = (env_optional("BEFFROI_PUBLIC_URL") or "").rstrip("/")
 # A password-reset link is valid for this long, and once (it is tied to the current password).
 PASSWORD_RESET_TIMEOUT = env_int("BEFFROI_PASSWORD_RESET_LINK_MINUTES", 60, minimum=5) * 60
 
@@ -518,9 +527,14 @@ OAUTH2_PROVIDER: dict[str, Any] = {
 # Events older than this many days are pruned once a day, behind a signed checkpoint that keeps
 # the chain verifiable (see beffroi.audit.tasks); 0 keeps them forever.
 AUDIT_RETENTION_DAYS = env_int("BEFFROI_AUDIT_RETENTION_DAYS", 400, minimum=0)
+# Called by ``beffroi serve`` on its event loop with (host, options): each starts the protocol
+# listeners its app offers (``--smtp-port``…) and returns them, to be closed at the end.
+SERVE_LISTENER_HOOKS = ["beffroi.mail.protocols.listeners.start_mail_listeners"]
 # Called by ``beffroi serve`` once its task worker runs, to queue each app's periodic work
 # (``core`` imports no app, so the list lives here).
 WORKER_START_HOOKS = [
+    "beffroi.tasks.tasks.schedule_due_reminders",
+    "beffroi.notifications.tasks.schedule_notification_mails",
     "beffroi.audit.tasks.schedule_daily_prune",
     "beffroi.files.housekeeping.schedule_daily_housekeeping",
     "beffroi.files.blobs.collect.schedule_blob_collection",
@@ -574,3 +588,21 @@ FILES_KEEP_VERSION_DAYS = env_int("BEFFROI_FILES_KEEP_VERSION_DAYS", 30, minimum
 FILES_TRASH_DAYS = env_int("BEFFROI_FILES_TRASH_DAYS", 30, minimum=1)
 # Largest upload through a public deposit link (MiB, the whole form).
 FILES_DEPOSIT_MAX_BYTES = env_int("BEFFROI_FILES_DEPOSIT_MAX_MIB", 100, minimum=1) * 2**20
+
+# --- Mail ---------------------------------------------------------------------------------------
+
+# The name the SMTP listeners greet with and write in Received: headers.
+MAIL_HOSTNAME = env_str("BEFFROI_MAIL_HOSTNAME", "localhost")
+# Largest message accepted (announced with SIZE, enforced during DATA).
+MAIL_MAX_MESSAGE_BYTES = env_int("BEFFROI_MAIL_MAX_MESSAGE_MIB", 50, minimum=1) * 2**20
+# Quota of a new mailbox (MiB; 0 for none); each mailbox may have its own.
+MAIL_QUOTA_BYTES = env_int("BEFFROI_MAIL_QUOTA_MIB", 5 * 1024, minimum=0) * 2**20
+# Messages a client address may send to the inbound listener a minute.
+MAIL_INBOUND_PER_MINUTE = env_int("BEFFROI_MAIL_INBOUND_PER_MINUTE", 60, minimum=1)
+# A certificate and key (PEM files) for STARTTLS on the SMTP listeners; without them the
+# submission port accepts credentials only from loopback, and only outside production.
+MAIL_TLS_CERT_FILE = env_optional("BEFFROI_MAIL_TLS_CERT_FILE")
+MAIL_TLS_KEY_FILE = env_optional("BEFFROI_MAIL_TLS_KEY_FILE")
+# DNS resolvers (IP or IP:port) for SPF, DKIM and DMARC checks of inbound mail; none: no check
+# (and no DNS query leaves the server), the Authentication-Results header says "none".
+MAIL_DNS_RESOLVERS = env_list("BEFFROI_MAIL_DNS_RESOLVERS", [])

@@ -26,6 +26,12 @@ urlpatterns = [
     path("agenda/", include("beffroi.calendars.web.urls")),
     path("contacts/", include("beffroi.contacts.web.urls")),
     path("drive/", include("beffroi.files.web.urls")),
+    path("recherche/", include("beffroi.search.web.urls")),
+    path("espaces/", include("beffroi.workspaces.web.urls")),
+    path("espaces/<slug:slug>/wiki/", include("beffroi.wiki.web.urls")),
+    path("espaces/<slug:slug>/taches/", include("beffroi.tasks.web.urls")),
+    path("taches/", include("beffroi.tasks.web.mine_urls")),
+    path("notifications/", include("beffroi.notifications.web.urls")),
     path("", include("beffroi.audit.web.own_urls")),
     path("", include("beffroi.web.urls")),
 ]

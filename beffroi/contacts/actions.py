@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beffroi.audit.actions import record
-from beffroi.contacts import vcard
+from beffroi.contacts import search, vcard
 from beffroi.contacts.directory_book import SLUG as DIRECTORY_SLUG
 from beffroi.contacts.models import AddressBook, AddressBookShare, Card, CardChange, ShareRole
 from beffroi.contacts.policies import abilities
@@ -141,6 +141,7 @@ def do_delete_address_book(agent: Agent, book: AddressBook, *, address: str | No
             details={"slug": book.slug, "name": book.name, "cards": book.cards.count()},
         )
         _publish(book)
+        search.cards_removed(book.cards.values_list("pk", flat=True))
         book.delete()
 
 
@@ -231,6 +232,7 @@ def do_delete_card(
         if card is None:
             raise NotFound()
         _check_versions(card, if_match=if_match, if_none_match=False)
+        search.cards_removed([card.pk])
         card.delete()
         _log_change(locked, name, card.uid, deleted=True)
 
@@ -301,6 +303,7 @@ def _store(book: AddressBook, card: Card | None, name: str, checked: vcard.CardD
     card.organisation = checked.organisation
     card.save()
     _log_change(book, name, checked.uid, deleted=False)
+    search.card_changed(card)
     return PutResult(card=card, created=created)
 
 

@@ -9,6 +9,8 @@ class ContactsConfig(AppConfig):
 
     def ready(self) -> None:
         from beffroi.contacts.demo import seed_address_books
+        from beffroi.contacts.search import register_source
         from beffroi.directory.demo import register_demo_seeder
 
         register_demo_seeder("contacts", seed_address_books)
+        register_source()

@@ -82,3 +82,18 @@ def record_success(attempt: CredentialAttempt) -> None:
     """A correct credential clears the pair's count (the address keeps its own)."""
     pair_key, _free = attempt.counters()[0]
     cache.delete(pair_key)
+
+
+def within_rate(scope: str, key: str, limit: int, window_seconds: int = 60) -> bool:
+    """Count one event of ``key`` (a client address) in the current window; whether it is
+    still within ``limit`` events a window. Protocol listeners use it for what is not a
+    credential (messages a client sends to the inbound SMTP listener)."""
+    window = int(clock() // window_seconds)
+    name = f"rate:{scope}:{key}:{window}"
+    cache.add(name, 0, timeout=window_seconds * 2)
+    try:
+        count = cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, timeout=window_seconds * 2)
+        count = 1
+    return count <= limit

@@ -6,3 +6,8 @@ class DirectoryConfig(AppConfig):
     name = "beffroi.directory"
     label = "directory"
     verbose_name = _("Annuaire")
+
+    def ready(self) -> None:
+        from beffroi.directory.search import register_source
+
+        register_source()

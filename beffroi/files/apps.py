@@ -11,7 +11,9 @@ class FilesConfig(AppConfig):
         from beffroi.directory.demo import register_demo_seeder
         from beffroi.files.demo import seed_files
         from beffroi.files.demo_links import seed_public_links
+        from beffroi.files.search import register_source
 
         # The drives first: the links point into them.
         register_demo_seeder("fichiers : espaces et partages", seed_files)
         register_demo_seeder("fichiers : liens publics", seed_public_links)
+        register_source()

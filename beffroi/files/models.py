@@ -18,11 +18,12 @@ from beffroi.core.models import BaseModel
 
 
 class Space(BaseModel):
-    """A drive: one per agent, one per department."""
+    """A drive: one per agent, one per department, one per workspace."""
 
     class Kind(models.TextChoices):
         PERSONAL = "personal", _("personnel")
         DEPARTMENT = "department", _("service")
+        WORKSPACE = "workspace", _("espace de travail")
 
     kind = models.CharField(_("type"), max_length=16, choices=Kind)
     slug = models.SlugField(_("identifiant"), max_length=150, unique=True)
@@ -40,6 +41,13 @@ class Space(BaseModel):
         blank=True,
         related_name="space",
     )
+    workspace = models.OneToOneField(
+        "workspaces.Workspace",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="space",
+    )
     # Overrides the default quota of its kind (BEFFROI_FILES_*_QUOTA_MIB); 0 means no limit.
     quota_bytes = models.BigIntegerField(_("quota (octets)"), null=True, blank=True)
 
@@ -47,8 +55,26 @@ class Space(BaseModel):
         verbose_name = _("espace")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="personal", owner__isnull=False, department__isnull=True))
-                | Q(kind="department", owner__isnull=True, department__isnull=False),
+                condition=(
+                    Q(
+                        kind="personal",
+                        owner__isnull=False,
+                        department__isnull=True,
+                        workspace__isnull=True,
+                    )
+                )
+                | Q(
+                    kind="department",
+                    owner__isnull=True,
+                    department__isnull=False,
+                    workspace__isnull=True,
+                )
+                | Q(
+                    kind="workspace",
+                    owner__isnull=True,
+                    department__isnull=True,
+                    workspace__isnull=False,
+                ),
                 name="files_space_owner_matches_kind",
             )
         ]

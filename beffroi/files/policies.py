@@ -34,10 +34,10 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext
 
-from beffroi.core import request_memo
-from beffroi.directory import queries as directory_queries
 from beffroi.directory.models import Department, DepartmentMembership
+from beffroi.directory.principals import Principals, principals
 from beffroi.files.models import Node, Share, Space
+from beffroi.workspaces import policies as workspace_policies
 
 READER = Share.Role.READER.value
 EDITOR = Share.Role.EDITOR.value
@@ -71,57 +71,6 @@ def for_role(role: str) -> Abilities:
 
 def strongest(*roles: str) -> str:
     return max(roles, key=lambda role: _RANK.get(role, 0), default="")
-
-
-# --- Who the person is ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Principals:
-    """An active agent as the drive sees them: their groups and departments."""
-
-    agent_id: uuid.UUID
-    group_ids: frozenset[uuid.UUID]
-    member_of: frozenset[uuid.UUID]
-    # Their departments and those above: a share to a department reaches the ones below it.
-    reached_by: frozenset[uuid.UUID]
-    # Departments whose drive they manage: those they head and every one below.
-    heads: frozenset[uuid.UUID]
-
-    def shares_filter(self, prefix: str = "") -> Q:
-        """Shares given to this person, directly or through a group or department."""
-        return (
-            Q(**{f"{prefix}agent_id": self.agent_id})
-            | Q(**{f"{prefix}group_id__in": self.group_ids})
-            | Q(**{f"{prefix}department_id__in": self.reached_by})
-        )
-
-
-def principals(user: Any) -> Principals | None:
-    """``None`` for anyone who is not a signed-in, active agent (asked once per request)."""
-    if not (getattr(user, "is_authenticated", False) and getattr(user, "can_sign_in", False)):
-        return None
-    return request_memo.remembered("files.principals", user.pk, lambda: _principals(user))
-
-
-def _principals(user: Any) -> Principals:
-    memberships = list(
-        DepartmentMembership.objects.filter(agent_id=user.pk).values_list(
-            "department_id", "is_manager"
-        )
-    )
-    member_of = frozenset(department for department, _ in memberships)
-    parents = directory_queries.department_parents() if memberships else {}
-    reached_by: set[uuid.UUID] = set()
-    for department in member_of:
-        current: uuid.UUID | None = department
-        while current is not None and current not in reached_by:
-            reached_by.add(current)
-            current = parents.get(current)
-    headed = [department for department, manager in memberships if manager]
-    heads = directory_queries.with_descendants(headed) if headed else set()
-    groups = frozenset(user.agent_groups.values_list("id", flat=True))
-    return Principals(user.pk, groups, member_of, frozenset(reached_by), frozenset(heads))
 
 
 # --- The chain of ancestors -------------------------------------------------------------------
@@ -208,14 +157,39 @@ def path_of(chain: Sequence[Link]) -> str:
 # --- Roles ------------------------------------------------------------------------------------
 
 
+# A workspace's role, as a role on its drive.
+_WORKSPACE_ROLE = {
+    workspace_policies.READER: READER,
+    workspace_policies.CONTRIBUTOR: EDITOR,
+    workspace_policies.MANAGER: MANAGER,
+}
+
+
+def _workspace_role(who: Principals, space: Space) -> str:
+    """The drive role the workspace gives (an archived workspace's drive is read-only, even
+    for its managers)."""
+    if space.workspace_id is None:
+        return ""
+    role, archived = workspace_policies.roles_by_workspace(who).get(space.workspace_id, ("", False))
+    drive_role = _WORKSPACE_ROLE.get(role, "")
+    return READER if archived and drive_role else drive_role
+
+
 def _space_manager(who: Principals, space: Space) -> bool:
     if space.kind == Space.Kind.PERSONAL:
         return space.owner_id == who.agent_id
+    if space.kind == Space.Kind.WORKSPACE:
+        return _workspace_role(who, space) == MANAGER
     return space.department_id is not None and space.department_id in who.heads
 
 
-def _space_member(who: Principals, space: Space) -> bool:
-    return space.kind == Space.Kind.DEPARTMENT and space.department_id in who.member_of
+def _member_role(who: Principals, space: Space) -> str:
+    """The role members of the space's department or workspace have from its root down."""
+    if space.kind == Space.Kind.DEPARTMENT:
+        return EDITOR if space.department_id in who.member_of else ""
+    if space.kind == Space.Kind.WORKSPACE:
+        return _workspace_role(who, space)
+    return ""
 
 
 def _roles_by_node(who: Principals, node_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -235,9 +209,7 @@ def _role_on_chain(
         role = strongest(role, shared.get(link.id, ""))
         if link.stops_inheritance and link.parent_id is not None:
             return role
-    if _space_member(who, space):
-        role = strongest(role, EDITOR)
-    return role
+    return strongest(role, _member_role(who, space))
 
 
 def _reachable(who: Principals, space_id: uuid.UUID) -> set[uuid.UUID]:
@@ -315,9 +287,32 @@ def space_abilities(user: Any, space: Space) -> Abilities:
         return NONE
     if _space_manager(who, space):
         return for_role(MANAGER)
-    if _space_member(who, space):
-        return for_role(EDITOR)
-    return NONE
+    return for_role(_member_role(who, space))
+
+
+def readable_ids(user: Any, node_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Of ``node_ids``, the living nodes ``user`` may read, in three queries whatever their
+    number (the chains, the shares on them, the spaces): how search results are filtered."""
+    who = principals(user)
+    ids = list(dict.fromkeys(node_ids))
+    if who is None or not ids:
+        return set()
+    found = chains(ids)
+    shared = _roles_by_node(who, {link.id for chain in found.values() for link in chain})
+    spaces = {
+        node.pk: node.space
+        for node in Node.objects.filter(pk__in=list(found))
+        .select_related("space")
+        .only("pk", "space")
+    }
+    readable: set[uuid.UUID] = set()
+    for node_id, chain in found.items():
+        space = spaces.get(node_id)
+        if space is None or any(link.trashed for link in chain):
+            continue
+        if _role_on_chain(who, space, chain, shared):
+            readable.add(node_id)
+    return readable
 
 
 def visible_spaces_filter(user: Any) -> Q | None:
@@ -329,8 +324,16 @@ def visible_spaces_filter(user: Any) -> Q | None:
     shared = Share.objects.filter(who.shares_filter(), node__trashed_at=None).values(
         "node__space_id"
     )
+    workspaces = [
+        workspace
+        for workspace, (role, _archived) in workspace_policies.roles_by_workspace(who).items()
+        if role
+    ]
     return (
-        Q(owner_id=who.agent_id) | Q(department_id__in=who.member_of | who.heads) | Q(pk__in=shared)
+        Q(owner_id=who.agent_id)
+        | Q(department_id__in=who.member_of | who.heads)
+        | Q(workspace_id__in=workspaces)
+        | Q(pk__in=shared)
     )
 
 
@@ -371,6 +374,15 @@ def _space_reasons(who: Principals, space: Space, cut_at: str) -> list[Reason]:
         reasons.append(
             Reason("owner", MANAGER, gettext("Propriétaire de cet espace personnel."), True)
         )
+    workspace_role = _workspace_role(who, space)
+    if workspace_role:
+        message = gettext("Membre de l'espace de travail : %(role)s de ses fichiers.") % {
+            "role": role_label(workspace_role)
+        }
+        applies = workspace_role == MANAGER or not cut_at
+        if not applies:
+            message += " " + _cut_message(cut_at)
+        reasons.append(Reason("workspace_member", workspace_role, message, applies, inherited=True))
     department_id = space.department_id
     if department_id is None:
         return reasons

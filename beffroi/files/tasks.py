@@ -1,4 +1,5 @@
-"""Background work of the drive's web side: thumbnails, and forgetting abandoned uploads.
+"""Background work of the drive's web side: thumbnails, the text of contents for the search,
+and forgetting abandoned uploads.
 
 The cleanup schedules itself like the audit prune: ``schedule_upload_cleanup()`` queues one
 when none is waiting (``beffroi serve`` calls it when its worker starts) and each run queues the
@@ -17,8 +18,10 @@ from beffroi.files.actions import (
     do_refuse_thumbnail,
     do_store_thumbnail,
 )
+from beffroi.files.actions.search_index import do_store_extracted_text
 from beffroi.files.blobs import BlobError, blob_store
 from beffroi.files.thumbnails import ThumbnailRefused, render_thumbnail
+from beffroi.search import extraction
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,20 @@ def make_thumbnail(sha256: str) -> str:
         return "refused"
     do_store_thumbnail(sha256, data)
     return "ready"
+
+
+@task()
+def extract_file_text(sha256: str, name: str) -> str:
+    """Read the text of blob ``sha256`` (a file called ``name``) for the search index, within
+    the limits of ``beffroi.search.extraction``; returns why it is partial ("" if complete)."""
+    try:
+        with blob_store().open_read(sha256) as reader:
+            extracted = extraction.extract(name, io.BufferedReader(reader), reader.size)
+    except BlobError as error:
+        logger.warning("text of %s not read: %s", sha256, error)
+        extracted = extraction.Extracted("", "unreadable")
+    do_store_extracted_text(sha256, extracted.text, extracted.reason)
+    return extracted.reason
 
 
 @task()

@@ -5,14 +5,15 @@ from typing import Any
 from django.http import HttpRequest
 
 import beffroi
-from beffroi.web.navigation import entries_for
+from beffroi.notifications.access import access_unread_count
+from beffroi.web.navigation import current_entry, entries_for
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     """What the page shell (header, navigation, footer) needs on every page."""
-    match = getattr(request, "resolver_match", None)
     return {
         "navigation": entries_for(request),
-        "current_url_name": match.url_name if match else "",
+        "current_url_name": current_entry(request),
         "beffroi_version": beffroi.__version__,
+        "unread_notifications": access_unread_count(getattr(request, "user", None)),
     }

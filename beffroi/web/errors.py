@@ -13,6 +13,12 @@ from beffroi.core.errors import BeffroiError, NotFound
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
 
+def readable(error: BeffroiError) -> str:
+    """One sentence for a page's message area: what each field said, or the error's message."""
+    problems = [problem for messages in error.fields.values() for problem in messages]
+    return " ".join(problems) or error.message
+
+
 class BeffroiErrorMiddleware:
     """A ``BeffroiError`` escaping a page becomes the error page with its status and message;
     ``NotFound`` looks exactly like any missing page."""

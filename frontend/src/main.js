@@ -4,6 +4,8 @@ import { setUpAgendaDrag } from "./agenda-drag.js";
 import { setUpCopyButtons } from "./copy.js";
 import { setUpDriveUploads } from "./drive.js";
 import { setUpNavigationToggle } from "./navigation.js";
+import { setUpNotifications } from "./notifications.js";
+import { setUpWikiEditors } from "./wiki.js";
 
 window.htmx = htmx;
 
@@ -14,4 +16,6 @@ document.addEventListener("DOMContentLoaded", () => {
   setUpCopyButtons(document);
   setUpAgendaDrag(document);
   setUpDriveUploads(document);
+  setUpWikiEditors(document);
+  setUpNotifications(document);
 });

@@ -4,17 +4,12 @@ on a desktop and fit a phone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from beffroi.contacts.actions import do_create_address_book, do_import_cards, do_share_address_book
 from beffroi.contacts.models import Card, ShareRole
 from beffroi.contacts.tests.samples import card_text
-from beffroi.directory.models import Agent
 from beffroi.web.tests.browser import (  # noqa: F401 - the browser fixture
     DESKTOP,
     PHONE,
@@ -24,23 +19,10 @@ from beffroi.web.tests.browser import (  # noqa: F401 - the browser fixture
     browser,
     open_context,
     screenshot,
+    signed_in_page,
 )
 
 pytestmark = pytest.mark.browser
-
-
-def _signed_in_page(
-    chromium: Browser, viewport: dict[str, int], base: str, agent: Agent
-) -> Iterator[tuple[Page, list[str]]]:
-    context, page, problems = open_context(chromium, viewport, bypass_csp=False)
-    # The machine running the suite may be busy: wait for pages rather than fail on a timer.
-    context.set_default_timeout(60_000)
-    client = Client()
-    client.force_login(agent)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
-    yield page, problems
-    context.close()
 
 
 @pytest.fixture
@@ -63,7 +45,7 @@ def test_an_agent_searches_reads_and_adds_a_contact(browser, live_server, agent_
     """Desktop: from the navigation, the shared book; a search narrows it to one supplier;
     the card shows; a new card made with the keyboard is stored; the directory lists
     colleagues."""
-    for page, problems in _signed_in_page(browser, DESKTOP, live_server.url, agent_voirie):
+    for page, problems in signed_in_page(browser, DESKTOP, live_server.url, agent_voirie):
         page.goto(f"{live_server.url}/")
         navigation = page.get_by_role("navigation", name="Navigation principale")
         navigation.get_by_role("link", name="Contacts").click()
@@ -108,7 +90,7 @@ def test_an_agent_searches_reads_and_adds_a_contact(browser, live_server, agent_
 
 
 def test_the_contacts_page_fits_a_phone(browser, live_server, agent_voirie, suppliers):  # noqa: F811
-    for page, problems in _signed_in_page(browser, PHONE, live_server.url, agent_voirie):
+    for page, problems in signed_in_page(browser, PHONE, live_server.url, agent_voirie):
         page.goto(f"{live_server.url}/contacts/{suppliers.pk}/")
         expect(page.get_by_role("link", name="Paul Moreau")).to_be_visible()
         assert_fits_width(page)

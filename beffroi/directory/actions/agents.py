@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from beffroi.audit.actions import record
 from beffroi.core.errors import InvalidInput
 from beffroi.core.events import agent_group, publish_on_commit
+from beffroi.directory import search
 from beffroi.directory.actions import security
 from beffroi.directory.models import Agent, Department, DepartmentMembership
 
@@ -135,6 +136,7 @@ def do_create_agent(
                 "departments": sorted(new.department_codes),
             },
         )
+        search.agents_changed([agent.pk])
     return agent
 
 
@@ -202,6 +204,7 @@ def do_update_profile(
             address=address,
             details={"fields": sorted(changed)},
         )
+        search.agents_changed([agent.pk])
     return agent
 
 
@@ -242,6 +245,7 @@ def do_set_departments(
                 "manages": sorted(departments[i].code for i in managers),
             },
         )
+        search.agents_changed([agent.pk])
 
 
 def _end_sessions(agent: Agent) -> int:
@@ -288,6 +292,7 @@ def do_set_status(
             details={"from": previous, "to": status, "sessions_ended": ended},
         )
         publish_on_commit([agent_group(agent.pk)], "directory.signed_out", {})
+        search.agents_changed([agent.pk])
     return agent
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from beffroi.audit.actions import record
 from beffroi.core.errors import InvalidInput
+from beffroi.directory import search
 from beffroi.directory.actions.agents import do_set_status
 from beffroi.directory.actions.organisation import do_create_department, do_create_group
 from beffroi.directory.importing.plan import ImportPlan
@@ -75,6 +76,7 @@ def _apply(plan: ImportPlan, *, acting: Agent | None, address: str | None) -> No
     _update_agents(plan, agents)
     _place_agents(plan, agents)
     _set_managers(plan, agents)
+    search.agents_changed(agent.pk for agent in agents.values())
     _change_groups(plan, agents, acting=acting, address=address)
     for username in plan.agents_to_suspend:
         do_set_status(agents[username], Agent.Status.SUSPENDED, acting=acting, address=address)

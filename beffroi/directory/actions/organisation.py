@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from beffroi.audit.actions import record
 from beffroi.core.errors import InvalidInput
-from beffroi.directory import queries
+from beffroi.directory import queries, search
 from beffroi.directory.models import Agent, AgentGroup, Department, Organisation, Role
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -115,6 +115,8 @@ def _save_department(
                 "parent": parent.code if parent else None,
             },
         )
+        # Agents are found by their departments' names.
+        search.agents_changed(department.memberships.values_list("agent_id", flat=True))
     return department
 
 

@@ -9,11 +9,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from beffroi.directory.models import Agent
 from beffroi.web.tests.browser import (  # noqa: F401 - the browser fixture
     DESKTOP,
     PHONE,
@@ -23,6 +21,7 @@ from beffroi.web.tests.browser import (  # noqa: F401 - the browser fixture
     browser,
     open_context,
     screenshot,
+    signed_in_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -30,28 +29,14 @@ pytestmark = pytest.mark.browser
 SECRET = re.compile(r"^[a-z2-9]{4}(-[a-z2-9]{4}){3}$")
 
 
-def _signed_in_page(
-    chromium: Browser, viewport: dict[str, int], base: str, agent: Agent
-) -> Iterator[tuple[Page, list[str]]]:
-    """A page with Beffroi's Content-Security-Policy enforced, already signed in (the session
-    is made on the server side, so the test does not depend on the sign-in page)."""
-    context, page, problems = open_context(chromium, viewport, bypass_csp=False)
-    client = Client()
-    client.force_login(agent)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
-    yield page, problems
-    context.close()
-
-
 @pytest.fixture
 def on_desktop(browser, live_server, agent_voirie) -> Iterator[tuple[Page, list[str]]]:  # noqa: F811
-    yield from _signed_in_page(browser, DESKTOP, live_server.url, agent_voirie)
+    yield from signed_in_page(browser, DESKTOP, live_server.url, agent_voirie)
 
 
 @pytest.fixture
 def on_phone(browser, live_server, agent_voirie) -> Iterator[tuple[Page, list[str]]]:  # noqa: F811
-    yield from _signed_in_page(browser, PHONE, live_server.url, agent_voirie)
+    yield from signed_in_page(browser, PHONE, live_server.url, agent_voirie)
 
 
 def _api_me(username: str, secret: str) -> int:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from beffroi.core.errors import InvalidInput, NotFound
 from beffroi.directory import access as directory_access
 from beffroi.directory.models import Agent, AgentGroup, Department
+from beffroi.directory.principals import principals
 from beffroi.files import policies
 from beffroi.files.models import Node, Share, Space
 
@@ -24,7 +25,9 @@ def access_reachable_spaces(user: Any) -> list[Space]:
         return []
     spaces = [
         space
-        for space in Space.objects.select_related("department", "owner").filter(condition)
+        for space in Space.objects.select_related("department", "owner", "workspace").filter(
+            condition
+        )
         if _root_visible(user, space)
     ]
     return sorted(
@@ -45,6 +48,8 @@ def space_name(space: Space) -> str:
         return space.department.name
     if space.owner is not None:
         return space.owner.display_name
+    if space.workspace is not None:
+        return space.workspace.name
     return space.slug
 
 
@@ -54,7 +59,7 @@ def access_space_by_slug(user: Any, slug: str) -> Space:
     space = (
         None
         if condition is None
-        else Space.objects.select_related("department", "owner")
+        else Space.objects.select_related("department", "owner", "workspace")
         .filter(condition, slug=slug)
         .first()
     )
@@ -127,7 +132,7 @@ class SharedItem:
 def access_shared_with_me(user: Any) -> list[SharedItem]:
     """Folders and files shared with ``user`` (directly, through a group or a department),
     outside their own drive, most recent share first, each once."""
-    who = policies.principals(user)
+    who = principals(user)
     if who is None:
         return []
     shares = (
@@ -165,7 +170,7 @@ def access_explanation(user: Any, node: Node, about: Agent | None = None) -> pol
 
 def access_agent_for_explanation(user: Any, agent_id: uuid.UUID) -> Agent:
     """The agent a manager asks about; any id that is not an agent answers ``NotFound``."""
-    if policies.principals(user) is None:
+    if principals(user) is None:
         raise NotFound
     agent = Agent.objects.filter(pk=agent_id).first()
     if agent is None:
@@ -175,7 +180,7 @@ def access_agent_for_explanation(user: Any, agent_id: uuid.UUID) -> Agent:
 
 def access_share_groups(user: Any) -> list[AgentGroup]:
     """The groups a share may be given to, for a picker (none for a guest)."""
-    if policies.principals(user) is None or getattr(user, "kind", "") == Agent.Kind.GUEST:
+    if principals(user) is None or getattr(user, "kind", "") == Agent.Kind.GUEST:
         return []
     return list(AgentGroup.objects.order_by("name"))
 
@@ -200,7 +205,7 @@ def access_grantee(
     if department_id is not None:
         return directory_access.access_department_by_id(user, department_id)
     group = AgentGroup.objects.filter(pk=group_id).first() if group_id is not None else None
-    who = policies.principals(user)
+    who = principals(user)
     # Groups are public within the organisation; a guest sees none of them.
     if group is None or who is None or getattr(user, "kind", "") == Agent.Kind.GUEST:
         raise NotFound

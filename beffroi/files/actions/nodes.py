@@ -16,16 +16,19 @@ from typing import Any
 
 from defusedxml import ElementTree
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from beffroi.audit.actions import record
 from beffroi.core.errors import InvalidInput, NotAllowed, NotFound
 from beffroi.directory.models import Agent, Department
-from beffroi.files import policies, quotas
+from beffroi.files import policies, quotas, search
 from beffroi.files.blobs import StoredBlob, blob_store
 from beffroi.files.models import Blob, DeadProperty, Lock, Node, Space, Version
 from beffroi.files.names import clean_name, is_desktop_file
+from beffroi.workspaces.activity import record_activity
+from beffroi.workspaces.models import Workspace
 
 UPLOAD_CHUNK_BYTES = 1024 * 1024
 
@@ -101,6 +104,15 @@ def do_open_department_space(department: Department) -> Space:
         )
 
 
+def do_open_workspace_space(workspace: Workspace) -> Space:
+    """The workspace's drive (``/dav/spaces/<slug>/``), created empty the first time."""
+    with transaction.atomic():
+        existing = Space.objects.filter(workspace=workspace).first()
+        if existing is not None:
+            return existing
+        return _create_space(kind=Space.Kind.WORKSPACE, workspace=workspace, slug=workspace.slug)
+
+
 # --- Folders and files ----------------------------------------------------------------------
 
 
@@ -123,6 +135,7 @@ def do_create_folder(actor: Any, parent: Node, name: str) -> Node:
             etag=_new_etag(),
         )
         _touch(parent)
+        search.node_changed(folder)
     return folder
 
 
@@ -145,6 +158,16 @@ def _version(actor: Any, node: Node, stored: StoredBlob) -> Version:
     node.save(update_fields=["current_version", "size", "modified_at", "etag", "updated_at"])
     if is_desktop_file(node.name):
         Version.objects.filter(node=node).exclude(pk=version.pk).delete()
+    elif node.space.workspace_id is not None:
+        first = not Version.objects.filter(node=node).exclude(pk=version.pk).exists()
+        record_activity(
+            node.space.workspace_id,
+            actor,
+            "file_added" if first else "file_updated",
+            node.name,
+            reverse("files:file", args=[node.pk]),
+        )
+    search.content_changed(node)
     return version
 
 
@@ -255,6 +278,11 @@ def do_move(actor: Any, node: Node, parent: Node, name: str) -> Node:
         if source_parent is not None:
             _touch(source_parent)
         _touch(parent)
+        # Across spaces, the entries of what the node holds change scope too.
+        if source_space.pk != parent.space_id:
+            search.subtree_changed(node)
+        else:
+            search.node_changed(node)
     return node
 
 
@@ -285,6 +313,7 @@ def do_copy(actor: Any, node: Node, parent: Node, name: str, *, recursive: bool 
         if _taken(parent, name):
             raise _name_taken_error()
         copy = _copy_tree(actor, node, parent, name, recursive=recursive)
+        search.subtree_changed(copy)
         # The copy's versions are counted now, inside the transaction: over the quota, undone.
         quotas.ensure_room(parent.space, 0)
         _touch(parent)
@@ -334,6 +363,7 @@ def do_trash(actor: Any, node: Node, *, address: str | None = None) -> None:
             return
         node.trashed_at = timezone.now()
         node.save(update_fields=["trashed_at", "updated_at"])
+        search.subtree_gone(node)
         DeadProperty.objects.filter(node=node).delete()
         if node.parent is not None:
             _touch(node.parent)

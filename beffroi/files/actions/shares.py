@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from beffroi.audit.actions import record
 from beffroi.core.errors import InvalidInput, NotAllowed, NotFound
 from beffroi.directory.models import Agent, AgentGroup, Department
+from beffroi.directory.principals import principals
 from beffroi.files import policies
 from beffroi.files.actions.nodes import do_open_department_space
 from beffroi.files.models import Node, Share, Space
@@ -180,7 +181,7 @@ def do_set_inheritance(
 def do_open_department_spaces(agent: Agent) -> list[Space]:
     """The drives of the departments ``agent`` works in or heads, created empty where they do
     not exist yet (so that ``/dav/spaces/`` lists them from the first visit)."""
-    who = policies.principals(agent)
+    who = principals(agent)
     if who is None:
         return []
     departments = Department.objects.filter(pk__in=who.member_of | who.heads).exclude(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from beffroi.audit.actions import record
 from beffroi.core.errors import InvalidInput, NotAllowed, NotFound
-from beffroi.files import policies
+from beffroi.files import policies, search
 from beffroi.files.actions.nodes import _new_etag, _touch
 from beffroi.files.collisions import free_name
 from beffroi.files.models import Node, Space
@@ -65,6 +65,7 @@ def do_restore_from_trash(actor: Any, node: Node, *, address: str | None = None)
         node.etag = _new_etag()
         node.save(update_fields=["parent", "name", "trashed_at", "etag", "updated_at"])
         _touch(parent)
+        search.subtree_changed(node)
         record(
             "files.node.restored",
             actor=actor,

@@ -3,7 +3,8 @@
 Three kinds of garbage, each deleted only once it has been untouched for the grace period
 (``BEFFROI_FILES_GC_GRACE_HOURS``, a day by default):
 
-1. **Unreferenced blobs**: a row no version points to, with its object. An upload first stores
+1. **Unreferenced blobs**: a row no version (nor anything else holding blobs, see
+   ``_holders``) points to, with its object. An upload first stores
    its object and *claims* the blob's row (``catalogue.claim``), then, in a separate
    transaction, creates the version that points to it. Between the two the row is referenced by
    nothing, so the grace protects it: the claim sets the row's ``created_at`` to now, also when
@@ -31,7 +32,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import BinaryField, Exists, OuterRef, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -40,7 +41,7 @@ from beffroi.core.tasks import schedule_unless_waiting, task
 from beffroi.files.blobs import blob_store
 from beffroi.files.blobs.keys import KEY_ID_BYTES, NO_TAG, TAG_BYTES, record_tag
 from beffroi.files.blobs.store import BlobStore
-from beffroi.files.models import Blob, Version
+from beffroi.files.models import Blob
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +58,23 @@ class Collected:
     leftovers: int = 0
 
 
+def _holders() -> list[models.ForeignObjectRel]:
+    """Every relation that keeps a blob: a foreign key to it with ``on_delete=PROTECT``. The
+    drive's versions are one; other apps (the mail store's messages and queue) register their
+    use of a blob the same way, by holding it through such a key."""
+    return [
+        relation for relation in Blob._meta.related_objects if relation.on_delete is models.PROTECT
+    ]
+
+
 def _unreferenced(cutoff: datetime) -> QuerySet[Blob]:
-    return Blob.objects.filter(created_at__lt=cutoff).filter(
-        ~Exists(Version.objects.filter(blob_id=OuterRef("pk")))
-    )
+    unreferenced = Blob.objects.filter(created_at__lt=cutoff)
+    for relation in _holders():
+        model = relation.related_model
+        assert not isinstance(model, str)
+        holder = model._default_manager.filter(**{relation.field.name: OuterRef("pk")})
+        unreferenced = unreferenced.filter(~Exists(holder))
+    return unreferenced
 
 
 def _collect_blobs(store: BlobStore, cutoff: datetime) -> tuple[int, int]:

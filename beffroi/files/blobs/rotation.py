@@ -38,6 +38,16 @@ from beffroi.files.models import Blob, UploadSession
 
 BATCH = 500
 
+# Every model holding key records in a ``wrapped_key`` column: the drive's, and those other
+# apps register (the mail domains' DKIM keys) with ``register_key_records``.
+_KEY_RECORD_MODELS: list[type[models.Model]] = [Blob, UploadSession]
+
+
+def register_key_records(model: type[models.Model]) -> None:
+    """Have ``beffroi keys rotate`` re-wrap the key records of ``model`` too."""
+    if model not in _KEY_RECORD_MODELS:
+        _KEY_RECORD_MODELS.append(model)
+
 
 @dataclass(frozen=True)
 class Rotation:
@@ -70,7 +80,7 @@ def _rewrap(model: type[models.Model], ring: Keyring) -> int:
 def _remaining(ring: Keyring) -> int:
     return sum(
         record_key_id(bytes(wrapped)) != ring.current_id
-        for model in (Blob, UploadSession)
+        for model in _KEY_RECORD_MODELS
         for wrapped in model._default_manager.values_list("wrapped_key", flat=True).iterator()
     )
 
@@ -85,7 +95,7 @@ def rotate_master_key() -> Rotation:
         write_keyring(path, ring)
     rewrapped = 0
     for _ in range(2):
-        for model in (Blob, UploadSession):
+        for model in _KEY_RECORD_MODELS:
             rewrapped += _rewrap(model, ring)
     if _remaining(ring):
         raise BlobError("some key records changed during the rotation: run it again")

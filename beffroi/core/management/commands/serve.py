@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 from django.core.management import call_command
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.module_loading import import_string
 
 from beffroi.core.commands import BeffroiCommand
@@ -38,6 +38,23 @@ class Command(BeffroiCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="ne pas appliquer les migrations au démarrage"
         )
+        parser.add_argument(
+            "--smtp-port",
+            type=int,
+            nargs="?",
+            const=2525,
+            default=None,
+            help="recevoir le courrier entrant en SMTP sur ce port (2525 si aucun n'est donné)",
+        )
+        parser.add_argument(
+            "--submission-port",
+            type=int,
+            nargs="?",
+            const=2587,
+            default=None,
+            help="accepter l'envoi authentifié des logiciels de messagerie sur ce port "
+            "(2587 si aucun n'est donné)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.check(include_deployment_checks=settings.PRODUCTION, fail_level=checks.ERROR)
@@ -58,14 +75,17 @@ class Command(BeffroiCommand):
                 self.stdout.write("Beffroi traite les tâches de fond (Ctrl-C pour arrêter).")
                 signal.sigwait({signal.SIGINT, signal.SIGTERM})
             else:
-                self._serve_http(options["host"], options["port"])
+                self._serve_http(options["host"], options["port"], options)
         finally:
             if worker is not None and not worker.stop(timeout=5):
                 self.stderr.write("La tâche en cours n'a pas fini à temps ; elle sera reprise.")
         self.stdout.write("Beffroi est arrêté.")
 
-    def _serve_http(self, host: str, port: int) -> None:
+    def _serve_http(self, host: str, port: int, options: dict[str, Any]) -> None:
+        import asyncio
+
         import uvicorn
+        from uvicorn._compat import asyncio_run
 
         from beffroi.conf.asgi import application
 
@@ -83,6 +103,27 @@ class Command(BeffroiCommand):
         )
         server = uvicorn.Server(config)
         shown_host = f"[{host}]" if ":" in host else host
-        self.stdout.write(f"Beffroi écoute sur http://{shown_host}:{port}/ (Ctrl-C pour arrêter).")
-        self.stdout.flush()
-        server.run()
+
+        async def serve() -> None:
+            # Protocol listeners (SMTP…) run on the same event loop as HTTP, and stop with it.
+            listeners: list[tuple[str, asyncio.AbstractServer]] = []
+            try:
+                for hook in settings.SERVE_LISTENER_HOOKS:
+                    listeners += await import_string(hook)(host, options)
+            except OSError as error:
+                for _line, listener in listeners:
+                    listener.close()
+                raise CommandError(f"Impossible d'ouvrir un port : {error}") from error
+            for line, _listener in listeners:
+                self.stdout.write(line)
+            self.stdout.write(
+                f"Beffroi écoute sur http://{shown_host}:{port}/ (Ctrl-C pour arrêter)."
+            )
+            self.stdout.flush()
+            try:
+                await server.serve()
+            finally:
+                for _line, listener in listeners:
+                    listener.close()
+
+        asyncio_run(serve(), loop_factory=config.get_loop_factory())
