@@ -335,6 +335,11 @@ def _checked_fields(*, name: str | None, description: str | None) -> dict[str, s
             raise InvalidInput(
                 fields={"description": [_("La description fait 500 caractères au plus.")]}
             )
+        if "\x00" in description:
+            # No database stores a NUL in text (PostgreSQL refuses it).
+            raise InvalidInput(
+                fields={"description": [_("Ce texte contient des caractères non permis.")]}
+            )
         fields["description"] = description.strip()
     return fields
 

@@ -3,6 +3,7 @@ activity and a notification for whoever it concerns."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -67,8 +68,12 @@ def _clean_name(name: str) -> str:
     return name
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _clean_description(description: str) -> str:
-    description = (description or "").strip()
+    # Control characters (a NUL above all, which PostgreSQL refuses) are dropped; lines stay.
+    description = _CONTROL.sub("", description or "").strip()
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput(
             fields={

@@ -130,3 +130,21 @@ def test_strangers_and_guests_get_the_answers_they_should(agent_voirie, elu, inv
     refused = client_of(invite_externe).post(f"{API}/workspaces", {"name": "X"}, "application/json")
     assert refused.status_code == 403
     assert not Workspace.objects.filter(name="X").exists()
+
+
+def test_a_nul_in_a_description_never_reaches_the_database(agent_voirie):
+    """PostgreSQL refuses a NUL in text: the workspace's description drops control characters,
+    an address book's is refused with a clear message."""
+    api = client_of(agent_voirie)
+    created = api.post(
+        f"{API}/workspaces", {"name": "Nul", "description": "a\x00b\nc"}, "application/json"
+    )
+    assert created.status_code == 201
+    assert created.json()["description"] == "ab\nc"
+    refused = api.post(
+        f"{API}/contacts/books",
+        {"slug": "nul", "name": "Nul", "description": "x\x00y"},
+        "application/json",
+    )
+    assert refused.status_code == 422
+    assert "description" in refused.json()["fields"]
