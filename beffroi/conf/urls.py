@@ -32,6 +32,7 @@ urlpatterns = [
     path("espaces/<slug:slug>/taches/", include("beffroi.tasks.web.urls")),
     path("taches/", include("beffroi.tasks.web.mine_urls")),
     path("notifications/", include("beffroi.notifications.web.urls")),
+    path("courrier/", include("beffroi.mail.web.urls")),
     path("", include("beffroi.audit.web.own_urls")),
     path("", include("beffroi.web.urls")),
 ]
