@@ -7,6 +7,9 @@ import uuid
 from typing import Any
 
 from beffroi.core.errors import NotFound
+from beffroi.files import access as files_access
+from beffroi.files.models import Node
+from beffroi.wiki import attachments
 from beffroi.wiki.markdown import link_key
 from beffroi.wiki.models import Page, PageLink, PageVersion
 from beffroi.wiki.policies import abilities
@@ -94,3 +97,17 @@ def access_subtree(user: Any, page: Page) -> list[tuple[Page, int]]:
             break
         below.append((candidate, depth))
     return below
+
+
+def access_attachments(user: Any, page: Page) -> list[Node]:
+    """The living files attached to ``page`` that ``user`` may read, by name."""
+    if not abilities(user, page.workspace).read:
+        raise NotFound
+    wiki = attachments.existing_folder(attachments.drive_root(page), attachments.folder_name())
+    folder = attachments.existing_folder(wiki, attachments.page_folder_name(page)) if wiki else None
+    if folder is None:
+        return []
+    return sorted(
+        (n for n in files_access.access_children(user, folder) if not n.is_folder),
+        key=lambda n: n.name.lower(),
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,15 +21,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beffroi.audit.actions import record
-from beffroi.core.errors import BeffroiError, InvalidInput, NotFound
+from beffroi.core.errors import BeffroiError, InvalidInput, NotAllowed, NotFound
+from beffroi.files import actions as files_actions
+from beffroi.files.models import Node
 from beffroi.notifications.actions import do_notify
 from beffroi.notifications.mentions import mentioned_agents
 from beffroi.notifications.models import Kind as NotificationKind
 from beffroi.search.documents import Document
 from beffroi.search.indexing import index_on_commit, remove_on_commit
-from beffroi.wiki import merge
+from beffroi.wiki import attachments, merge
 from beffroi.wiki.markdown import link_key, linked_titles, plain_text
 from beffroi.wiki.models import Page, PageLink, PageVersion
+from beffroi.wiki.policies import abilities
 from beffroi.workspaces.activity import record_activity
 from beffroi.workspaces.models import Workspace
 from beffroi.workspaces.policies import require_contribution
@@ -287,3 +291,22 @@ def do_trash_page(actor: Any, page: Page) -> None:
         record_activity(page.workspace, actor, "page_deleted", page.title)
         for page_id in going:
             remove_on_commit("page", str(page_id))
+
+
+def do_attach(
+    actor: Any, page: Page, name: str, chunks: Iterable[bytes], *, content_type: str = ""
+) -> Node:
+    """Store a file for ``page`` in the workspace drive (a new version if the name exists)."""
+    granted = abilities(actor, page.workspace)
+    if not granted.read:
+        raise NotFound
+    if not granted.write:
+        raise NotAllowed
+    root = attachments.drive_root(page)
+    wiki = attachments.existing_folder(
+        root, attachments.folder_name()
+    ) or files_actions.do_create_folder(actor, root, attachments.folder_name())
+    folder = attachments.existing_folder(
+        wiki, attachments.page_folder_name(page)
+    ) or files_actions.do_create_folder(actor, wiki, attachments.page_folder_name(page))
+    return files_actions.do_upload(actor, folder, name, chunks, content_type=content_type)

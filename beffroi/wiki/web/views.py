@@ -113,7 +113,7 @@ def page(request: HttpRequest, slug: str, page_id: uuid.UUID) -> HttpResponse:
             backlinks=access.access_backlinks(agent, found),
             attachments=[
                 {"node": node, "markdown": attachments.markdown_of(node)}
-                for node in attachments.access_attachments(agent, found)
+                for node in access.access_attachments(agent, found)
             ],
             attach_form=AttachForm(),
             move_form=MovePageForm(pages=pages, initial={"parent": found.parent_id}),
@@ -307,7 +307,7 @@ def attach(request: HttpRequest, slug: str, page_id: uuid.UUID) -> HttpResponse:
         return redirect("wiki:page", workspace.slug, found.pk)
     upload = form.cleaned_data["file"]
     try:
-        node = attachments.do_attach(
+        node = actions.do_attach(
             agent,
             found,
             upload.name or "",
