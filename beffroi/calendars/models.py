@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.models import BaseModel
+from beffroi.core.models import BaseModel, one_grantee
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 
@@ -134,14 +134,7 @@ class CalendarShare(BaseModel):
         verbose_name = _("partage d'agenda")
         verbose_name_plural = _("partages d'agenda")
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(agent__isnull=False, group__isnull=True, department__isnull=True)
-                    | models.Q(agent__isnull=True, group__isnull=False, department__isnull=True)
-                    | models.Q(agent__isnull=True, group__isnull=True, department__isnull=False)
-                ),
-                name="calendar_share_one_grantee",
-            ),
+            one_grantee("calendar_share_one_grantee"),
             models.UniqueConstraint(
                 fields=["calendar", "agent"], name="calendar_share_unique_agent"
             ),

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.models import BaseModel
+from beffroi.core.models import BaseModel, one_grantee
 
 
 class AddressBook(BaseModel):
@@ -79,14 +78,7 @@ class AddressBookShare(BaseModel):
         verbose_name = _("partage de carnet d'adresses")
         verbose_name_plural = _("partages de carnets d'adresses")
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(agent__isnull=False, group__isnull=True, department__isnull=True)
-                    | Q(agent__isnull=True, group__isnull=False, department__isnull=True)
-                    | Q(agent__isnull=True, group__isnull=True, department__isnull=False)
-                ),
-                name="address_book_share_one_grantee",
-            ),
+            one_grantee("address_book_share_one_grantee"),
             models.UniqueConstraint(
                 fields=["address_book", "agent"], name="address_book_share_unique_agent"
             ),

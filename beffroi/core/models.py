@@ -16,3 +16,14 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def one_grantee(name: str) -> models.CheckConstraint:
+    """A grant (a share, a membership) goes to exactly one of an agent, a group or a whole
+    department: the row has one of its three ``agent``, ``group``, ``department`` keys set."""
+    return models.CheckConstraint(
+        condition=models.Q(agent__isnull=False, group__isnull=True, department__isnull=True)
+        | models.Q(agent__isnull=True, group__isnull=False, department__isnull=True)
+        | models.Q(agent__isnull=True, group__isnull=True, department__isnull=False),
+        name=name,
+    )

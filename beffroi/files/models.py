@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.models import BaseModel
+from beffroi.core.models import BaseModel, one_grantee
 
 
 class Space(BaseModel):
@@ -231,12 +231,7 @@ class Share(BaseModel):
     class Meta:
         verbose_name = _("partage")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(agent__isnull=False, group__isnull=True, department__isnull=True)
-                | Q(agent__isnull=True, group__isnull=False, department__isnull=True)
-                | Q(agent__isnull=True, group__isnull=True, department__isnull=False),
-                name="files_share_one_grantee",
-            ),
+            one_grantee("files_share_one_grantee"),
             models.UniqueConstraint(
                 fields=["node", "agent"],
                 condition=Q(agent__isnull=False),

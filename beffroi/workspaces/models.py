@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.models import BaseModel
+from beffroi.core.models import BaseModel, one_grantee
 
 
 class Role(models.TextChoices):
@@ -85,12 +85,7 @@ class Membership(BaseModel):
     class Meta:
         verbose_name = _("membre")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(agent__isnull=False, group__isnull=True, department__isnull=True)
-                | Q(agent__isnull=True, group__isnull=False, department__isnull=True)
-                | Q(agent__isnull=True, group__isnull=True, department__isnull=False),
-                name="workspaces_membership_one_grantee",
-            ),
+            one_grantee("workspaces_membership_one_grantee"),
             models.UniqueConstraint(
                 fields=["workspace", "agent"],
                 condition=Q(agent__isnull=False),
