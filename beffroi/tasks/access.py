@@ -9,6 +9,8 @@ from django.db.models import F, Prefetch
 
 from beffroi.core.errors import NotFound
 from beffroi.directory.principals import principals
+from beffroi.files import access as files_access
+from beffroi.files.models import Node
 from beffroi.tasks.models import Board, Card, Column
 from beffroi.tasks.policies import abilities
 from beffroi.workspaces import policies as workspace_policies
@@ -64,4 +66,16 @@ def access_my_tasks(user: Any) -> list[Card]:
         Card.objects.filter(assignees=user, trashed_at=None, board__workspace_id__in=readable)
         .select_related("column", "board__workspace")
         .order_by(F("due_date").asc(nulls_last=True), "created_at")
+    )
+
+
+def access_card_attachments(user: Any, card: Card) -> list[Node]:
+    """The living files attached to ``card`` that ``user`` may read, by name."""
+    _readable(user, card.board.workspace)
+    folder = card.attachment_folder
+    if folder is None or folder.trashed_at is not None:
+        return []
+    return sorted(
+        (node for node in files_access.access_children(user, folder) if not node.is_folder),
+        key=lambda node: node.name.lower(),
     )

@@ -16,12 +16,15 @@ from django.utils.translation import gettext as _
 
 from beffroi.core.errors import InvalidInput
 from beffroi.directory.models import Agent
+from beffroi.files import actions as files_actions
+from beffroi.files.models import Node
 from beffroi.notifications.actions import do_notify
 from beffroi.notifications.mentions import mentioned_agents
 from beffroi.notifications.models import Kind as NotificationKind
 from beffroi.search.documents import Document
 from beffroi.search.indexing import index_on_commit, remove_on_commit
 from beffroi.tasks.models import Board, Card, ChecklistItem, Column, Comment
+from beffroi.workspaces import drive
 from beffroi.workspaces.activity import record_activity
 from beffroi.workspaces.models import Workspace
 from beffroi.workspaces.policies import require_contribution
@@ -280,6 +283,37 @@ def do_trash_card(actor: Any, card: Card) -> None:
         card.trashed_at = timezone.now()
         card.save(update_fields=["trashed_at", "updated_at"])
         remove_on_commit("task", str(card.pk))
+
+
+def _card_folder(actor: Any, card: Card) -> Node:
+    """The card's folder of attachments, made at the first one: « <titre> », or « <titre> (2) »
+    when another task of the same title has one already."""
+    folder = card.attachment_folder
+    if folder is not None and folder.trashed_at is None:
+        return folder
+    root = drive.drive_root(card.board.workspace)
+    tasks_folder = drive.ensure_folder(actor, root, _("Pièces jointes des tâches"))
+    base = drive.folder_name_for(card.title)
+    name, number = base, 1
+    while drive.living_folder(tasks_folder, name) is not None:
+        number += 1
+        name = f"{base} ({number})"
+    folder = files_actions.do_create_folder(actor, tasks_folder, name)
+    card.attachment_folder = folder
+    card.save(update_fields=["attachment_folder", "updated_at"])
+    return folder
+
+
+def do_attach_to_card(
+    actor: Any, card: Card, name: str, chunks: Iterable[bytes], *, content_type: str = ""
+) -> Node:
+    """Keep a file with the task, in the workspace drive (a new version if the name exists)."""
+    require_contribution(actor, card.board.workspace)
+    with transaction.atomic():
+        folder = _card_folder(actor, card)
+    # The upload is the drive's own action: versions, quota, the search index and the line
+    # « a déposé le fichier » in the workspace's activity.
+    return files_actions.do_upload(actor, folder, name, chunks, content_type=content_type)
 
 
 def do_send_due_reminders(today: datetime.date | None = None) -> int:

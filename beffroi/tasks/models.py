@@ -45,6 +45,11 @@ class Card(BaseModel):
     trashed_at = models.DateTimeField(null=True, blank=True)
     # When the due-date reminder was sent (once per due date).
     reminded_on = models.DateField(null=True, blank=True)
+    # Its files, in the workspace drive (« Pièces jointes des tâches / <titre> »): made at the
+    # first attachment and kept if the task is renamed.
+    attachment_folder = models.ForeignKey(
+        "files.Node", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("tâche")

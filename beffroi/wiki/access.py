@@ -13,6 +13,7 @@ from beffroi.wiki import attachments
 from beffroi.wiki.markdown import link_key
 from beffroi.wiki.models import Page, PageLink, PageVersion
 from beffroi.wiki.policies import abilities
+from beffroi.workspaces import drive
 from beffroi.workspaces.models import Workspace
 
 
@@ -103,8 +104,8 @@ def access_attachments(user: Any, page: Page) -> list[Node]:
     """The living files attached to ``page`` that ``user`` may read, by name."""
     if not abilities(user, page.workspace).read:
         raise NotFound
-    wiki = attachments.existing_folder(attachments.drive_root(page), attachments.folder_name())
-    folder = attachments.existing_folder(wiki, attachments.page_folder_name(page)) if wiki else None
+    wiki = drive.living_folder(drive.drive_root(page.workspace), attachments.folder_name())
+    folder = drive.living_folder(wiki, attachments.page_folder_name(page)) if wiki else None
     if folder is None:
         return []
     return sorted(

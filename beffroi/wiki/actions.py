@@ -33,6 +33,7 @@ from beffroi.wiki import attachments, merge
 from beffroi.wiki.markdown import link_key, linked_titles, plain_text
 from beffroi.wiki.models import Page, PageLink, PageVersion
 from beffroi.wiki.policies import abilities
+from beffroi.workspaces import drive
 from beffroi.workspaces.activity import record_activity
 from beffroi.workspaces.models import Workspace
 from beffroi.workspaces.policies import require_contribution
@@ -302,11 +303,7 @@ def do_attach(
         raise NotFound
     if not granted.write:
         raise NotAllowed
-    root = attachments.drive_root(page)
-    wiki = attachments.existing_folder(
-        root, attachments.folder_name()
-    ) or files_actions.do_create_folder(actor, root, attachments.folder_name())
-    folder = attachments.existing_folder(
-        wiki, attachments.page_folder_name(page)
-    ) or files_actions.do_create_folder(actor, wiki, attachments.page_folder_name(page))
+    root = drive.drive_root(page.workspace)
+    wiki = drive.ensure_folder(actor, root, attachments.folder_name())
+    folder = drive.ensure_folder(actor, wiki, attachments.page_folder_name(page))
     return files_actions.do_upload(actor, folder, name, chunks, content_type=content_type)

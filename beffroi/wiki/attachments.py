@@ -9,10 +9,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from beffroi.core.errors import NotFound
 from beffroi.files.models import Node
-from beffroi.files.names import clean_name
 from beffroi.wiki.models import Page
+from beffroi.workspaces.drive import folder_name_for
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
@@ -22,18 +21,7 @@ def folder_name() -> str:
 
 
 def page_folder_name(page: Page) -> str:
-    return clean_name(page.title.replace("/", "-"))
-
-
-def existing_folder(parent: Node, name: str) -> Node | None:
-    return Node.objects.filter(parent=parent, name=name, trashed_at=None, is_folder=True).first()
-
-
-def drive_root(page: Page) -> Node:
-    root = Node.objects.filter(space__workspace=page.workspace, parent=None).first()
-    if root is None:
-        raise NotFound
-    return root
+    return folder_name_for(page.title)
 
 
 def markdown_of(node: Node) -> str:

@@ -15,6 +15,10 @@ class QuickCardForm(forms.Form):
     title = forms.CharField(label=_("Nouvelle tâche"), max_length=MAX_TITLE)
 
 
+class AttachForm(forms.Form):
+    file = forms.FileField(label=_("Joindre un fichier"))
+
+
 class CardForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=MAX_TITLE)
     description = forms.CharField(

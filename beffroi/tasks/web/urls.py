@@ -15,5 +15,6 @@ urlpatterns = [
     path("<uuid:card_id>/commenter/", views.comment, name="comment"),
     path("<uuid:card_id>/liste/", views.add_item, name="add_item"),
     path("<uuid:card_id>/liste/<int:item_id>/", views.check_item, name="check_item"),
+    path("<uuid:card_id>/joindre/", views.attach, name="attach"),
     path("<uuid:card_id>/supprimer/", views.trash, name="trash"),
 ]

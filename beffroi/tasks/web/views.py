@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beffroi.core.errors import InvalidInput, NotFound
+from beffroi.core.errors import BeffroiError, InvalidInput, NotFound
 from beffroi.tasks import access, actions
 from beffroi.tasks.models import Card
 from beffroi.tasks.policies import abilities
 from beffroi.tasks.web.forms import (
+    AttachForm,
     CardForm,
     ChecklistItemForm,
     CommentForm,
@@ -139,6 +140,8 @@ def card(request: HttpRequest, slug: str, card_id: uuid.UUID) -> HttpResponse:
             columns=access.access_columns(agent, workspace),
             comment_form=CommentForm(),
             item_form=ChecklistItemForm(),
+            attachments=access.access_card_attachments(agent, found),
+            attach_form=AttachForm(),
         ),
         status=status,
     )
@@ -236,3 +239,25 @@ def trash(request: HttpRequest, slug: str, card_id: uuid.UUID) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     agent = acting_agent(request)
     return render(request, "tasks/mine.html", {"cards": access.access_my_tasks(agent)})
+
+
+@login_required
+@require_POST
+def attach(request: HttpRequest, slug: str, card_id: uuid.UUID) -> HttpResponse:
+    """A file for the task, kept in the workspace drive."""
+    agent = acting_agent(request)
+    workspace, found = _card_of(request, slug, card_id)
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un fichier à joindre."))
+        return redirect("tasks:card", workspace.slug, found.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        node = actions.do_attach_to_card(
+            agent, found, upload.name or "", upload.chunks(), content_type=upload.content_type or ""
+        )
+    except BeffroiError as error:
+        messages.error(request, readable(error))
+    else:
+        messages.success(request, _("« %(name)s » est joint à la tâche.") % {"name": node.name})
+    return redirect("tasks:card", workspace.slug, found.pk)
