@@ -88,9 +88,14 @@ def _visible_matches(
 
 
 def _group(
-    source: registry.Source, agent: Any, query: Query, limit: int
+    source: registry.Source,
+    agent: Any,
+    query: Query,
+    limit: int,
+    within: Collection[str] | None = None,
 ) -> tuple[list[Match], int, bool]:
-    scopes = sorted(set(source.scopes(agent)))
+    allowed = set(source.scopes(agent))
+    scopes = sorted(allowed if within is None else allowed & set(within))
     if not scopes:
         return [], 0, False
     if source.visible is None:
@@ -134,9 +139,11 @@ def access_search(
     kinds: Collection[str] | None = None,
     limit: int = 10,
     prefix: bool = False,
+    within: Collection[str] | None = None,
 ) -> SearchResults:
     """What ``user`` may read that matches ``text``, grouped by kind, best first, ``limit``
-    hits a kind. ``prefix``: the last word is still being typed."""
+    hits a kind. ``prefix``: the last word is still being typed. ``within``: only these scopes
+    (those of one workspace, say), never more than the person's own."""
     agent = _searcher(user)
     query = parse(text, prefix=prefix)
     if agent is None or query.empty:
@@ -146,7 +153,7 @@ def access_search(
     for source in registry.sources():
         if kinds is not None and source.kind not in kinds:
             continue
-        found, count, more = _group(source, agent, query, limit)
+        found, count, more = _group(source, agent, query, limit, within)
         if count:
             hits = _hits(source.kind, query, found)
             groups.append(Group(source.kind, str(source.label), count, more, hits))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from beffroi.calendars.models import WorkspaceCalendar
 from beffroi.directory import queries as directory_queries
 from beffroi.directory.models import Agent, DepartmentMembership
+from beffroi.files.models import Space
 from beffroi.workspaces.models import Membership, Workspace
 
 
@@ -40,3 +42,20 @@ def members(workspace: Workspace) -> list[Agent]:
     return [
         agent for agent in Agent.objects.filter(pk__in=member_ids(workspace)) if agent.can_sign_in
     ]
+
+
+def search_scopes(workspace: Workspace) -> set[str]:
+    """The search index's scopes of what the workspace holds: its pages and tasks, the files
+    of its drive and the events of its calendar (see ``beffroi.search.documents``)."""
+    scopes = {f"workspace:{workspace.pk}"}
+    space_id = Space.objects.filter(workspace=workspace).values_list("pk", flat=True).first()
+    if space_id is not None:
+        scopes.add(f"space:{space_id}")
+    calendar_id = (
+        WorkspaceCalendar.objects.filter(workspace=workspace)
+        .values_list("calendar_id", flat=True)
+        .first()
+    )
+    if calendar_id is not None:
+        scopes |= {f"calendar:{calendar_id}", f"calendar-private:{calendar_id}"}
+    return scopes

@@ -13,6 +13,7 @@ from beffroi.files import access as files_access
 from beffroi.files import actions as files_actions
 from beffroi.files.models import Node
 from beffroi.search.tests.sources import EssaiSource
+from beffroi.workspaces.tests.conftest import chantier  # noqa: F401 - the shared workspace
 
 
 def run_extractions() -> int:
