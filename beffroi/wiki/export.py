@@ -38,6 +38,7 @@ _MANIFEST = (
     'manifest:version="1.3">'
     f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{MIMETYPE}"/>'
     '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
     "</manifest:manifest>"
 )
 
@@ -126,19 +127,54 @@ def _task_marks(body: str) -> str:
     return "\n".join(lines)
 
 
-def body_xml(title: str, body: str, level: int = 1) -> str:
+def section_tokens(title: str, body: str, level: int = 1) -> list[Token]:
+    """A section of an export: its title as a heading of ``level``, then the page's own
+    Markdown with its headings put below the title, [[links]] as their text and task boxes as
+    ☐ / ☑."""
     text = WIKI_LINK.sub(lambda m: m.group(2) or m.group(1), _task_marks(body))
-    heading = f'<text:h text:outline-level="{min(level, 10)}">{escape(title)}</text:h>'
-    # The page's own headings go below its title.
+    tag = f"h{min(level, 9)}"
+    heading = [
+        Token("heading_open", tag, 1),
+        Token("inline", "", 0, children=[Token("text", "", 0, content=title)]),
+        Token("heading_close", tag, -1),
+    ]
     tokens = tokens_of(text)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + level, 9)}"
-    return heading + _blocks(tokens)
+    return heading + tokens
 
 
-def odt(sections: Iterable[tuple[str, str, int]]) -> bytes:
-    """An .odt of ``(title, markdown, level)`` sections, in order."""
+def body_xml(title: str, body: str, level: int = 1) -> str:
+    return _blocks(section_tokens(title, body, level))
+
+
+def _styles(letterhead: str) -> str:
+    """The page layout (A4) and its header: the commune's name on every page."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f"<office:document-styles {_NS}>"
+        "<office:automatic-styles>"
+        '<style:page-layout style:name="A4"><style:page-layout-properties '
+        'fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="1.5cm" '
+        'fo:margin-bottom="2cm" fo:margin-left="2.5cm" fo:margin-right="2.5cm"/>'
+        '<style:header-style><style:header-footer-properties fo:margin-bottom="0.5cm"/>'
+        "</style:header-style></style:page-layout>"
+        '<style:style style:name="EnTete" style:family="paragraph">'
+        '<style:text-properties fo:font-weight="bold" fo:color="#555555" fo:font-size="9pt"/>'
+        "</style:style>"
+        "</office:automatic-styles>"
+        '<office:master-styles><style:master-page style:name="Standard" '
+        'style:page-layout-name="A4"><style:header>'
+        f'<text:p text:style-name="EnTete">{escape(letterhead)}</text:p>'
+        "</style:header></style:master-page></office:master-styles>"
+        "</office:document-styles>"
+    )
+
+
+def odt(sections: Iterable[tuple[str, str, int]], *, letterhead: str = "") -> bytes:
+    """An .odt of ``(title, markdown, level)`` sections, in order; ``letterhead`` (the
+    commune's name) in the header of every page."""
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         f"<office:document-content {_NS}>{_STYLES}<office:body><office:text>"
@@ -151,4 +187,5 @@ def odt(sections: Iterable[tuple[str, str, int]]) -> bytes:
         archive.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
         archive.writestr("META-INF/manifest.xml", _MANIFEST, compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("styles.xml", _styles(letterhead), compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()

@@ -18,5 +18,6 @@ urlpatterns = [
     path("<uuid:page_id>/deplacer/", views.move, name="move"),
     path("<uuid:page_id>/supprimer/", views.trash, name="trash"),
     path("<uuid:page_id>/export.odt", views.export_odt, name="export_odt"),
+    path("<uuid:page_id>/export.docx", views.export_docx, name="export_docx"),
     path("<uuid:page_id>/joindre/", views.attach, name="attach"),
 ]

@@ -19,10 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beffroi.core.errors import BeffroiError, InvalidInput
+from beffroi.directory.models import Organisation
 from beffroi.web.errors import readable
 from beffroi.web.requests import acting_agent
 from beffroi.wiki import access, actions, attachments, export
 from beffroi.wiki.diff import line_diff
+from beffroi.wiki.export_docx import MIMETYPE as DOCX_MIMETYPE
+from beffroi.wiki.export_docx import docx as export_docx_document
 from beffroi.wiki.markdown import render as render_markdown
 from beffroi.wiki.models import Page
 from beffroi.wiki.page_templates import PAGE_TEMPLATES
@@ -276,9 +279,10 @@ def trash(request: HttpRequest, slug: str, page_id: uuid.UUID) -> HttpResponse:
     return redirect("wiki:index", workspace.slug)
 
 
-@login_required
-def export_odt(request: HttpRequest, slug: str, page_id: uuid.UUID) -> HttpResponse:
-    """The page, with its subpages when ``?sous-pages=1``, as an OpenDocument text."""
+def _export_sections(
+    request: HttpRequest, slug: str, page_id: uuid.UUID
+) -> tuple[Page, list[tuple[str, str, int]]]:
+    """The page, with its subpages when ``?sous-pages=1``, as ``(title, body, level)``."""
     agent = acting_agent(request)
     workspace = access_readable_workspace(agent, slug)
     found = access.access_page(agent, workspace, page_id)
@@ -288,10 +292,30 @@ def export_odt(request: HttpRequest, slug: str, page_id: uuid.UUID) -> HttpRespo
             (below.title, below.body, 1 + depth)
             for below, depth in access.access_subtree(agent, found)
         ]
-    response = HttpResponse(export.odt(sections), content_type=export.MIMETYPE)
-    filename = slugify(found.title) or "page"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.odt"'
+    return found, sections
+
+
+def _download(content: bytes, content_type: str, page: Page, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    filename = slugify(page.title) or "page"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
     return response
+
+
+@login_required
+def export_odt(request: HttpRequest, slug: str, page_id: uuid.UUID) -> HttpResponse:
+    """The page (and its subpages) as an OpenDocument text, under the commune's letterhead."""
+    found, sections = _export_sections(request, slug, page_id)
+    letterhead = Organisation.current().name
+    return _download(export.odt(sections, letterhead=letterhead), export.MIMETYPE, found, "odt")
+
+
+@login_required
+def export_docx(request: HttpRequest, slug: str, page_id: uuid.UUID) -> HttpResponse:
+    """The page (and its subpages) as a Word document, under the commune's letterhead."""
+    found, sections = _export_sections(request, slug, page_id)
+    content = export_docx_document(sections, letterhead=Organisation.current().name)
+    return _download(content, DOCX_MIMETYPE, found, "docx")
 
 
 @login_required
