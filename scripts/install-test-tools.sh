@@ -26,6 +26,14 @@ command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 command -v swaks >/dev/null 2>&1 || missing+=(swaks)
 perl -MIO::Socket::SSL -e1 >/dev/null 2>&1 || missing+=(libio-socket-ssl-perl)
 perl -MNet::SSLeay -e1 >/dev/null 2>&1 || missing+=(libnet-ssleay-perl)
+# Postfix: the reference server of bench/mail.py, run from a private configuration directory
+# (never as the system's mail service: "No configuration" leaves no main.cf and starts nothing).
+[ -x /usr/sbin/postfix ] || missing+=(postfix)
+# rspamd: the spam filter the inbound listener asks over HTTP (beffroi/mail/tests/test_spam_rspamd.py
+# starts its own on loopback, from a configuration in a temporary directory).
+command -v rspamd >/dev/null 2>&1 || missing+=(rspamd)
+# The public suffix list: DMARC's organisational domain (beffroi/mail/public_suffix.py).
+[ -f /usr/share/publicsuffix/public_suffix_list.dat ] || missing+=(publicsuffix)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -37,5 +45,9 @@ else
 fi
 echo "Installation des outils de test manquants : ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+if [[ " ${missing[*]} " == *" postfix "* ]]; then
+  echo "postfix postfix/main_mailer_type select No configuration" \
+    | "${sudo_cmd[@]}" debconf-set-selections
+fi
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

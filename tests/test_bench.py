@@ -83,3 +83,21 @@ def test_search_bench_indexes_and_queries(process_env):
         for kind in ("single_word", "phrase", "prefix"):
             assert figures[engine][kind]["n"] == 20
             assert figures[engine][kind]["answered"] > 0
+
+
+def test_mail_bench_runs_against_beffroi_and_postfix(process_env):
+    """bench/mail.py --quick sends the same messages through Beffroi and a private Postfix,
+    finds every one in its mailbox on both sides, and writes its figures."""
+    run = _run_quick("mail.py", process_env)
+
+    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
+    assert "soumission → boîte locale" in run.stdout
+    results = _results("mail-quick.json")
+    assert results["problems"] == []
+    assert results["notes"] == []
+    figures = results["figures"]
+    assert isinstance(figures, dict)
+    for server in ("beffroi", "postfix"):
+        assert figures[server]["inbound"]["stored"] == 20
+        assert figures[server]["submission"]["n"] == 10
+        assert figures[server]["memory"]["pss_mib"] > 0

@@ -152,10 +152,36 @@ SMUGGLED = (
 ).encode()
 
 
+# The false ends of data of the published SMTP smuggling tools (SEC Consult's research and the
+# checkers derived from it): a bare CR or LF around the dot, or a NUL byte some servers drop.
 @pytest.mark.parametrize(
     "end",
-    [b"\n.\n", b"\r.\r", b"\n.\r\n", b"\r\n.\n", b"\r.\r\n"],
-    ids=["LF.LF", "CR.CR", "LF.CRLF", "CRLF.LF", "CR.CRLF"],
+    [
+        b"\n.\n",
+        b"\r.\r",
+        b"\n.\r\n",
+        b"\r\n.\n",
+        b"\r.\r\n",
+        b"\r\n.\r",
+        b"\n\n.\r\n",
+        b"\r\n\x00.\r\n",
+        b"\r\n.\x00\r\n",
+        b"\r\n\x00.\r",
+        b"\r\n\x00.\n",
+    ],
+    ids=[
+        "LF.LF",
+        "CR.CR",
+        "LF.CRLF",
+        "CRLF.LF",
+        "CR.CRLF",
+        "CRLF.CR",
+        "LFLF.CRLF",
+        "CRLF-NUL.CRLF",
+        "CRLF.NUL-CRLF",
+        "CRLF-NUL.CR",
+        "CRLF-NUL.LF",
+    ],
 )
 def test_smtp_smuggling_is_refused_and_nothing_is_split(server, end):
     """A false end of data (bare CR or LF around the dot) followed by a smuggled second

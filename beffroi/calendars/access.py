@@ -312,3 +312,21 @@ def access_imip_outbox(user: Any, *, limit: int = 200) -> list[ImipMessage]:
 
 def abilities_internal(user: Any) -> bool:
     return bool(getattr(user, "can_sign_in", False)) and getattr(user, "kind", "") != "guest"
+
+
+def access_invitation_answer(user: Any, uid: str, who: str = "") -> str | None:
+    """The answer of ``who`` (``user`` themself by default) to the event ``uid`` as ``user``'s
+    own agenda has it (ACCEPTED…), "CANCELLED" when it was called off, or None when the event
+    is not in their agenda."""
+    me = (getattr(user, "email", "") or "").lower()
+    if not getattr(user, "is_authenticated", False) or not me:
+        return None
+    event = (
+        Event.objects.filter(calendar__owner=user, calendar__resource__isnull=True, uid=uid)
+        .order_by("created_at")
+        .first()
+    )
+    if event is None:
+        return None
+    parsed = itip.load(event.data)
+    return "CANCELLED" if itip.is_cancelled(parsed) else itip.partstat(parsed, who or me)

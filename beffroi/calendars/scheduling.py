@@ -25,11 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 
 from beffroi.calendars import booking, itip
 from beffroi.calendars.calendar_data import CalendarObject, parse_calendar_object
 from beffroi.calendars.models import BookingStatus, Calendar, Event, ImipMessage, Resource
+from beffroi.calendars.tasks import schedule_invitations
 from beffroi.directory.models import Agent
 
 Store = Callable[[Calendar, str, CalendarObject, Event | None, str], Event]
@@ -132,7 +134,7 @@ def _copy_for(parsed: Any) -> Any:
     return itip.without_schedule_status(itip.load(itip.dump(parsed)))
 
 
-def _existing_copy(agent: Agent, uid: str) -> Event | None:
+def existing_copy(agent: Agent, uid: str) -> Event | None:
     return (
         Event.objects.select_related("calendar")
         .filter(calendar__owner=agent, calendar__resource__isnull=True, uid=uid)
@@ -143,7 +145,7 @@ def _existing_copy(agent: Agent, uid: str) -> Event | None:
 
 def _deliver(agent: Agent, parsed: Any, writer: Writer) -> str:
     uid = _uid(parsed)
-    existing = _existing_copy(agent, uid)
+    existing = existing_copy(agent, uid)
     target = existing.calendar if existing is not None else writer.ensure_calendar(agent)
     target = Calendar.objects.select_for_update().get(pk=target.pk)
     copy = _copy_for(parsed)
@@ -156,7 +158,7 @@ def _deliver(agent: Agent, parsed: Any, writer: Writer) -> str:
             itip.set_attendee(copy, agent.email.lower(), partstat=answer)
             itip.set_attendee(parsed, agent.email.lower(), partstat=answer)
     checked = parse_calendar_object(itip.dump(copy), timezone=target.timezone)
-    name = existing.name if existing is not None else _free_name(target, uid)
+    name = existing.name if existing is not None else free_name(target, uid)
     writer.store(target, name, checked, existing, "")
     return itip.DELIVERED
 
@@ -194,12 +196,13 @@ def _book(
     itip.set_attendee(parsed, resource.email.lower(), partstat=answer)
     copy = _copy_for(parsed)
     checked = parse_calendar_object(itip.dump(copy), timezone=target.timezone)
-    name = existing.name if existing is not None else _free_name(target, uid)
+    name = existing.name if existing is not None else free_name(target, uid)
     writer.store(target, name, checked, existing, status)
     return itip.DELIVERED if status == BookingStatus.PENDING else itip.SUCCESS
 
 
 def _outbox(sender: Agent | None, recipient: str, parsed: Any, method: str, **kw: Any) -> str:
+    transaction.on_commit(schedule_invitations)
     ImipMessage.objects.create(
         sender=sender,
         recipient=recipient,
@@ -220,7 +223,7 @@ def _cancel_for(addresses: list[str], parsed: Any, writer: Writer, sender: Agent
                 Calendar.objects.select_for_update().get(pk=existing.calendar_id)
                 writer.remove(existing)
         elif attendee.agent is not None:
-            copy_event = _existing_copy(attendee.agent, uid)
+            copy_event = existing_copy(attendee.agent, uid)
             if copy_event is not None:
                 target = Calendar.objects.select_for_update().get(pk=copy_event.calendar_id)
                 text = itip.dump(itip.cancelled(itip.load(copy_event.data)))
@@ -302,7 +305,7 @@ def _uid(parsed: Any) -> str:
     return ""
 
 
-def _free_name(calendar: Calendar, uid: str) -> str:
+def free_name(calendar: Calendar, uid: str) -> str:
     safe = "".join(char for char in uid if char.isalnum() or char in "-_.@")[:200]
     name = f"{safe or uuid.uuid4()}.ics"
     if Event.objects.filter(calendar=calendar, name=name).exists():

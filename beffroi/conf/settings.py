@@ -534,12 +534,17 @@ SERVE_LISTENER_HOOKS = ["beffroi.mail.protocols.listeners.start_mail_listeners"]
 # (``core`` imports no app, so the list lives here).
 WORKER_START_HOOKS = [
     "beffroi.tasks.tasks.schedule_due_reminders",
+    "beffroi.calendars.tasks.schedule_invitations",
     "beffroi.notifications.tasks.schedule_notification_mails",
     "beffroi.audit.tasks.schedule_daily_prune",
     "beffroi.files.housekeeping.schedule_daily_housekeeping",
     "beffroi.files.blobs.collect.schedule_blob_collection",
     "beffroi.files.tasks.schedule_upload_cleanup",
+    "beffroi.mail.tasks.schedule_outbound_queue",
 ]
+# Tried in turn by ``core.outbound`` before Django's mail backend (``MailRouter``: the mail
+# app's own service, when the organisation has a domain); ``mail_can_leave`` asks them too.
+OUTBOUND_MAIL_ROUTERS = ["beffroi.mail.delivery.app_mail.ROUTER"]
 
 # --- Files --------------------------------------------------------------------------------------
 
@@ -606,3 +611,38 @@ MAIL_TLS_KEY_FILE = env_optional("BEFFROI_MAIL_TLS_KEY_FILE")
 # DNS resolvers (IP or IP:port) for SPF, DKIM and DMARC checks of inbound mail; none: no check
 # (and no DNS query leaves the server), the Authentication-Results header says "none".
 MAIL_DNS_RESOLVERS = env_list("BEFFROI_MAIL_DNS_RESOLVERS", [])
+# Spam: a message scoring at least the first goes to Junk, at least the second is refused (550)
+# at DATA; rspamd (its HTTP address, e.g. http://127.0.0.1:11333) adds its verdict when set.
+MAIL_SPAM_JUNK_SCORE = env_int("BEFFROI_MAIL_SPAM_JUNK_SCORE", 5, minimum=1)
+MAIL_SPAM_REJECT_SCORE = env_int("BEFFROI_MAIL_SPAM_REJECT_SCORE", 15, minimum=1)
+MAIL_RSPAMD_URL = env_optional("BEFFROI_MAIL_RSPAMD_URL")
+# Webmail: an attachment larger than this (MiB) goes to the sender's drive and is sent as a link.
+MAIL_ATTACHMENT_LINK_BYTES = env_int("BEFFROI_MAIL_ATTACHMENT_LINK_MIB", 10, minimum=1) * 2**20
+# Webmail: the signature added on compose; {nom}, {fonction}, {service}, {telephone} come from
+# the directory, "\\n" starts a new line, lines left empty are dropped.
+MAIL_SIGNATURE_TEMPLATE = env_str(
+    "BEFFROI_MAIL_SIGNATURE", "{nom}\\n{fonction}\\n{service}\\n{telephone}"
+)
+# Outbound mail: through this smarthost (smtp+starttls://user@host:587, smtps://, smtp://) when
+# set, its password in BEFFROI_MAIL_SMARTHOST_PASSWORD(_FILE); else straight to each domain's MX,
+# looked up with the resolvers above (port 25; another port only on test networks).
+_smarthost = env_optional("BEFFROI_MAIL_SMARTHOST")
+MAIL_SMARTHOST = parse_smtp_url(_smarthost, name="BEFFROI_MAIL_SMARTHOST") if _smarthost else None
+MAIL_SMARTHOST_PASSWORD = env_secret("BEFFROI_MAIL_SMARTHOST_PASSWORD")
+_smarthost_user = MAIL_SMARTHOST.username if MAIL_SMARTHOST else None
+if (_smarthost_user is None) != (MAIL_SMARTHOST_PASSWORD is None) or (
+    MAIL_SMARTHOST
+    and _smarthost_user
+    and MAIL_SMARTHOST.security == "none"
+    and not MAIL_SMARTHOST.on_loopback
+):
+    raise EnvError(
+        "BEFFROI_MAIL_SMARTHOST (avec l'utilisateur : smtp+starttls://utilisateur@relais:587) et "
+        "BEFFROI_MAIL_SMARTHOST_PASSWORD vont ensemble, et jamais en clair (smtp://) hors de la "
+        "machine."
+    )
+MAIL_MX_PORT = env_int("BEFFROI_MAIL_MX_PORT", 25, minimum=1)
+# Hours a queued message is retried before it bounces (5 days).
+MAIL_QUEUE_LIFETIME_HOURS = env_int("BEFFROI_MAIL_QUEUE_LIFETIME_HOURS", 120, minimum=1)
+# Recipients one agent may submit to in an hour (451 4.7.1 beyond).
+MAIL_SEND_LIMIT_PER_HOUR = env_int("BEFFROI_MAIL_SEND_LIMIT_PER_HOUR", 500, minimum=1)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("taches/", include("beffroi.tasks.web.mine_urls")),
     path("notifications/", include("beffroi.notifications.web.urls")),
     path("courrier/", include("beffroi.mail.web.urls")),
+    path("", include("beffroi.mail.web.well_known_urls")),
     path("", include("beffroi.audit.web.own_urls")),
     path("", include("beffroi.web.urls")),
 ]

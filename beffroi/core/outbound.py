@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from typing import Any
+from typing import Any, Protocol
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.utils.module_loading import import_string
 
 from beffroi.core.tasks import enqueue_on_commit, task
 
@@ -21,6 +23,27 @@ logger = logging.getLogger(__name__)
 
 class MailNotDelivered(Exception):
     """The relay refused the message or could not be reached (details are in the log)."""
+
+
+class MailRouter(Protocol):
+    """Another way out than the relay (``OUTBOUND_MAIL_ROUTERS``: the organisation's own mail
+    service, which ``core`` does not import)."""
+
+    def available(self) -> bool:
+        """Whether mail can leave this way now."""
+
+    def route(self, message: EmailMessage) -> bool:
+        """Send ``message`` this way if it should go this way; whether it did."""
+
+
+def _routers() -> list[MailRouter]:
+    return [import_string(path) for path in settings.OUTBOUND_MAIL_ROUTERS]
+
+
+def mail_can_leave() -> bool:
+    """Whether mail Beffroi sends can reach people: through the relay (``BEFFROI_SMTP_URL``),
+    or through a router that is available."""
+    return settings.OUTBOUND_MAIL_ENABLED or any(router.available() for router in _routers())
 
 
 def send_later(message: EmailMessage) -> None:
@@ -59,6 +82,9 @@ def deliver_mail(message: dict[str, Any]) -> None:
     outgoing.content_subtype = message["content_subtype"]
     for content, mimetype in message["alternatives"]:
         outgoing.attach_alternative(content, mimetype)
+    # The organisation's own mail service takes it when it should (see OUTBOUND_MAIL_ROUTERS).
+    if any(router.route(outgoing) for router in _routers()):
+        return
     try:
         outgoing.send()
     except (smtplib.SMTPException, OSError) as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -10,3 +11,12 @@ def fold(text: str) -> str:
     « Écran » sorts before « Sonorisation »."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def printable_line(text: str) -> str:
+    """One line of text as it may go into a header or a title: control characters and line
+    breaks (CR, LF, and Unicode's separators) become one space each run."""
+    return _CONTROL_OR_BREAK.sub(" ", text).strip()

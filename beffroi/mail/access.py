@@ -7,8 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Max, Q
+
 from beffroi.core.errors import NotFound
-from beffroi.mail.models import Alias, Delegation, Folder, Mailbox, Message
+from beffroi.directory.models import Agent
+from beffroi.mail.models import Alias, Assignment, Delegation, Folder, Mailbox, Message
 from beffroi.mail.policies import abilities, delegations_reaching, signed_in_agent
 from beffroi.mail.store import read_raw
 
@@ -102,4 +105,124 @@ def access_sending_addresses(user: Any) -> SendingAddresses:
         own=own.address if own else None,
         as_self=frozenset(as_self),
         on_behalf=frozenset(_addresses(on_behalf) - as_self),
+    )
+
+
+# --- The webmail ----------------------------------------------------------------------------
+
+
+def access_folder_by_id(user: Any, folder_id: uuid.UUID) -> Folder:
+    """A folder of a mailbox ``user`` reads, by id (missing and forbidden alike)."""
+    folder = Folder.objects.select_related("mailbox").filter(pk=folder_id).first()
+    if folder is None or not abilities(user, folder.mailbox).read:
+        raise NotFound()
+    return folder
+
+
+def access_message(user: Any, message_id: uuid.UUID) -> Message:
+    message = Message.objects.select_related("folder__mailbox").filter(pk=message_id).first()
+    if message is None or not abilities(user, message.folder.mailbox).read:
+        raise NotFound()
+    return message
+
+
+def access_unread_counts(user: Any, mailbox: Mailbox) -> dict[uuid.UUID, int]:
+    """Unread messages per folder of ``mailbox``."""
+    if not abilities(user, mailbox).read:
+        raise NotFound()
+    counts = (
+        Message.objects.filter(folder__mailbox=mailbox, seen=False, deleted=False)
+        .values("folder_id")
+        .annotate(unread=Count("pk"))
+    )
+    return {row["folder_id"]: row["unread"] for row in counts}
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    thread_id: uuid.UUID
+    latest: Message
+    count: int
+    unread: int
+    assignment: Assignment | None
+
+
+def access_conversations(
+    user: Any, folder: Folder, *, offset: int = 0, limit: int = 50
+) -> tuple[list[ConversationRow], int]:
+    """The conversations of ``folder`` (its messages grouped by thread), newest first, a page
+    of them, and how many there are."""
+    if not abilities(user, folder.mailbox).read:
+        raise NotFound()
+    threads = (
+        Message.objects.filter(folder=folder)
+        .values("thread_id")
+        .annotate(
+            latest=Max("internal_date"),
+            count=Count("pk"),
+            unread=Count("pk", filter=Q(seen=False)),
+        )
+        .order_by("-latest")
+    )
+    total = threads.count()
+    page = list(threads[offset : offset + limit])
+    ids = [row["thread_id"] for row in page]
+    newest: dict[uuid.UUID, Message] = {}
+    for message in Message.objects.filter(folder=folder, thread_id__in=ids).order_by(
+        "-internal_date", "-uid"
+    ):
+        newest.setdefault(message.thread_id, message)
+    assignments = {
+        a.thread_id: a
+        for a in Assignment.objects.select_related("assignee").filter(
+            mailbox=folder.mailbox, thread_id__in=ids
+        )
+    }
+    rows = [
+        ConversationRow(
+            thread_id=row["thread_id"],
+            latest=newest[row["thread_id"]],
+            count=row["count"],
+            unread=row["unread"],
+            assignment=assignments.get(row["thread_id"]),
+        )
+        for row in page
+        if row["thread_id"] in newest
+    ]
+    return rows, total
+
+
+def access_conversation(
+    user: Any, mailbox: Mailbox, thread_id: uuid.UUID
+) -> tuple[list[Message], Assignment | None]:
+    """The messages of one conversation of ``mailbox``, oldest first, and its assignment."""
+    if not abilities(user, mailbox).read:
+        raise NotFound()
+    messages = list(
+        Message.objects.select_related("folder")
+        .filter(folder__mailbox=mailbox, thread_id=thread_id)
+        .order_by("internal_date", "uid")
+    )
+    if not messages:
+        raise NotFound()
+    assignment = (
+        Assignment.objects.select_related("assignee")
+        .filter(mailbox=mailbox, thread_id=thread_id)
+        .first()
+    )
+    return messages, assignment
+
+
+def access_delegates(user: Any, mailbox: Mailbox) -> list[Agent]:
+    """The agents who read ``mailbox`` (those a conversation may be assigned to)."""
+    if not abilities(user, mailbox).read:
+        raise NotFound()
+    grants = Delegation.objects.filter(mailbox=mailbox, read=True)
+    agents = Agent.objects.filter(
+        Q(pk__in=grants.values("agent")) | Q(agent_groups__in=grants.values("group"))
+    )
+    if mailbox.owner_id:
+        agents = agents | Agent.objects.filter(pk=mailbox.owner_id)
+    return sorted(
+        (a for a in agents.distinct() if abilities(a, mailbox).read), key=lambda a: a.display_name
     )

@@ -13,3 +13,12 @@ class MailConfig(AppConfig):
 
         # DKIM private keys are sealed under the master key: a rotation re-wraps them too.
         register_key_records(DkimKey)
+
+        from beffroi.mail import search
+
+        search.register()
+
+        from beffroi.directory.demo import register_demo_seeder
+        from beffroi.mail.demo import seed_mail
+
+        register_demo_seeder("messagerie", seed_mail)

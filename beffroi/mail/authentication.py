@@ -5,10 +5,14 @@ Nothing is asked of any outside service unless the administrator configured reso
 (``BEFFROI_MAIL_DNS_RESOLVERS``): without them the header says ``none``. The DNS lookups are
 made with dnspython against those resolvers only.
 
-Simplifications of this first version, on the safe side: SPF covers ``ip4``, ``ip6``, ``a``,
+ARC chains (RFC 8617) are verified with dkimpy and written as ``arc=``; DMARC's organisational
+domain comes from the Public Suffix List (``beffroi.mail.public_suffix``). An
+``Authentication-Results`` header already in the message that claims to be ours (our
+authserv-id) is forged: it is removed before ours is added (RFC 8601 5).
+
+Simplification of this first version, on the safe side: SPF covers ``ip4``, ``ip6``, ``a``,
 ``mx``, ``include``, ``all`` and ``redirect`` (``exists``, ``ptr`` and macros give
-``permerror``); DMARC's organisational domain is the last two labels of a name (no public
-suffix list yet), so alignment is strict for names under a multi-label public suffix.
+``permerror``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import dns.resolver
 from django.conf import settings
 
 from beffroi.mail.index import header, parse
+from beffroi.mail.public_suffix import organisational_domain
 
 MAX_LOOKUPS = 10
 TIMEOUT_SECONDS = 5.0
@@ -163,7 +168,7 @@ def check_spf_with(dns_: Dns, domain: str, ip: ipaddress._BaseAddress) -> str:
 
 
 def _organisational(domain: str) -> str:
-    return ".".join(domain.lower().rstrip(".").split(".")[-2:])
+    return organisational_domain(domain)
 
 
 def _aligned(one: str, other: str) -> bool:
@@ -206,6 +211,57 @@ class Verdict:
     header: bytes
     dmarc: str  # pass, fail, none, temperror
     policy: str  # none, quarantine, reject (what the sender's domain asks on failure)
+    spf: str = "none"
+    dkim: tuple[str, ...] = ()  # the result of each signature
+    arc: str = "none"
+
+
+def _arc(dns_: Dns, raw: bytes) -> str:
+    """The ARC chain's validation (pass, fail, none): what a forwarder vouched for."""
+    if not re.search(rb"(?im)^arc-seal:", raw.partition(b"\r\n\r\n")[0]):
+        return "none"
+    try:
+        result, _sets, _reason = dkim.arc_verify(
+            raw, dnsfunc=dns_.dkim_txt, timeout=TIMEOUT_SECONDS
+        )
+    except TemporaryDnsError:
+        return "temperror"
+    except Exception:
+        return "fail"
+    text = result.decode("ascii", "replace") if isinstance(result, bytes) else str(result)
+    return text if text in ("pass", "fail", "none") else "fail"
+
+
+def _fields(head: bytes) -> list[bytes]:
+    """The header fields of a header block, each with its continuation lines."""
+    fields: list[bytes] = []
+    for line in head.split(b"\r\n"):
+        if line[:1] in (b" ", b"\t") and fields:
+            fields[-1] += b"\r\n" + line
+        else:
+            fields.append(line)
+    return fields
+
+
+def _authserv_id(field: bytes) -> str:
+    value = field.partition(b":")[2].decode("utf-8", "replace")
+    value = re.sub(r"\([^)]*\)", "", value)  # comments (RFC 5322 CFWS)
+    return value.split(";", 1)[0].strip().lower()
+
+
+def strip_forged_results(raw: bytes) -> bytes:
+    """``raw`` without the Authentication-Results fields that claim our authserv-id (only
+    we may write those; one from outside is a forgery meant to look verified)."""
+    ours = settings.MAIL_HOSTNAME.lower()
+    head, separator, body = raw.partition(b"\r\n\r\n")
+    kept = [
+        field
+        for field in _fields(head)
+        if not (
+            field.lower().startswith(b"authentication-results:") and _authserv_id(field) == ours
+        )
+    ]
+    return b"\r\n".join(kept) + separator + body
 
 
 def _clean(text: str) -> str:
@@ -225,6 +281,7 @@ def verify(raw: bytes, mail_from: str, helo: str, client_ip: str) -> Verdict:
     except TemporaryDnsError:
         spf = "temperror"
     signatures = _dkim(dns_, raw)
+    arc = _arc(dns_, raw)
     senders = [a for _n, a in getaddresses([header(parse(raw), "from")]) if "@" in a]
     from_domain = senders[0].rpartition("@")[2].lower() if len(senders) == 1 else ""
     dmarc, policy = "none", "none"
@@ -244,5 +301,13 @@ def verify(raw: bytes, mail_from: str, helo: str, client_ip: str) -> Verdict:
         "dkim=none"
     ]
     parts.append(f"dmarc={dmarc} header.from={_clean(from_domain) or 'unknown'}")
+    parts.append(f"arc={arc}")
     text = f"Authentication-Results: {authserv};\r\n\t" + ";\r\n\t".join(parts) + "\r\n"
-    return Verdict(text.encode(), dmarc, policy)
+    return Verdict(
+        text.encode(),
+        dmarc,
+        policy,
+        spf=spf,
+        dkim=tuple(result for result, _signer in signatures),
+        arc=arc,
+    )

@@ -68,3 +68,8 @@ def abilities(user: Any, mailbox: Mailbox) -> MailboxAbilities:
 def may_manage_domains(user: Any) -> bool:
     agent = signed_in_agent(user)
     return agent is not None and agent.is_superuser
+
+
+def may_assign(user: Any, mailbox: Mailbox) -> bool:
+    """Whoever reads a mailbox may hand its conversations to another of its readers."""
+    return abilities(user, mailbox).read

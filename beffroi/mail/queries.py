@@ -6,7 +6,15 @@ from __future__ import annotations
 from django.utils import timezone
 
 from beffroi.mail.addresses import InvalidAddress, parse_address
-from beffroi.mail.models import Alias, DkimKey, Domain, Folder, Mailbox, Message
+from beffroi.mail.models import (
+    Alias,
+    DkimKey,
+    Domain,
+    Folder,
+    Mailbox,
+    MailingList,
+    Message,
+)
 
 
 def is_local_domain(domain: str) -> bool:
@@ -24,6 +32,20 @@ def mailbox_for_address(address: str) -> Mailbox | None:
         return found
     alias = Alias.objects.select_related("mailbox").filter(address=normalised).first()
     return alias.mailbox if alias is not None else None
+
+
+def list_for_address(address: str) -> MailingList | None:
+    """The mailing list of ``address``, if it is one."""
+    try:
+        normalised = str(parse_address(address))
+    except InvalidAddress:
+        return None
+    return MailingList.objects.filter(address=normalised).first()
+
+
+def is_local_recipient(address: str) -> bool:
+    """Mail to ``address`` has somewhere to land here: a mailbox, an alias or a list."""
+    return mailbox_for_address(address) is not None or list_for_address(address) is not None
 
 
 def signing_key(domain: Domain) -> DkimKey | None:

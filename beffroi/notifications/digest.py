@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from beffroi.core.outbound import send_later
+from beffroi.core.outbound import mail_can_leave, send_later
 from beffroi.directory.models import Agent
 from beffroi.notifications.models import Notification, Preference
 
@@ -51,7 +51,7 @@ def _mail(agent: Agent, notifications: list[Notification]) -> None:
 
 def do_send_notification_mails(now: datetime.datetime | None = None) -> int:
     """Queue the mails due now; returns how many agents get one."""
-    if not settings.OUTBOUND_MAIL_ENABLED:
+    if not mail_can_leave():
         return 0
     now = now or timezone.now()
     today = timezone.localtime(now).date()

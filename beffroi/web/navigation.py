@@ -17,10 +17,17 @@ class NavigationEntry:
     label: str | Promise
     url: str
     url_name: str
+    # What the home page's tile says of it.
+    description: str | Promise = ""
 
 
 # Pages that belong to an entry by their URL namespace rather than their name.
-_ENTRY_OF_NAMESPACE = {"workspaces": "workspaces", "wiki": "workspaces", "tasks": "workspaces"}
+_ENTRY_OF_NAMESPACE = {
+    "workspaces": "workspaces",
+    "wiki": "workspaces",
+    "tasks": "workspaces",
+    "mail": "mail",
+}
 
 
 def current_entry(request: HttpRequest) -> str:
@@ -37,12 +44,58 @@ def entries_for(request: HttpRequest) -> list[NavigationEntry]:
         return []
     entries = [
         NavigationEntry(_("Accueil"), reverse("web:home"), "home"),
-        NavigationEntry(_("Espaces"), reverse("workspaces:index"), "workspaces"),
-        NavigationEntry(_("Fichiers"), reverse("files:drive"), "drive"),
-        NavigationEntry(_("Agenda"), reverse("agenda:agenda"), "agenda"),
-        NavigationEntry(_("Contacts"), reverse("contacts:address_book"), "address_book"),
-        NavigationEntry(_("Mon profil"), reverse("web:profile"), "profile"),
+        NavigationEntry(
+            _("Espaces"),
+            reverse("workspaces:index"),
+            "workspaces",
+            _("Vos projets et vos équipes : pages, tâches, fichiers et agenda en commun."),
+        ),
+        NavigationEntry(
+            _("Courrier"),
+            reverse("mail:index"),
+            "mail",
+            _("Votre messagerie et les boîtes partagées de votre service."),
+        ),
+        NavigationEntry(
+            _("Fichiers"),
+            reverse("files:drive"),
+            "drive",
+            _("Vos documents et ceux de votre service, à partager en confiance."),
+        ),
+        NavigationEntry(
+            _("Agenda"),
+            reverse("agenda:agenda"),
+            "agenda",
+            _("Vos rendez-vous, les réunions et la réservation des salles et véhicules."),
+        ),
+        NavigationEntry(
+            _("Contacts"),
+            reverse("contacts:address_book"),
+            "address_book",
+            _("Les carnets d'adresses de la collectivité et les vôtres."),
+        ),
     ]
     if policies.may_open_console(user):
-        entries.append(NavigationEntry(_("Administration"), reverse("console:index"), "index"))
+        entries.append(
+            NavigationEntry(
+                _("Administration"),
+                reverse("console:index"),
+                "index",
+                _("Comptes, services et réglages de la collectivité."),
+            )
+        )
     return entries
+
+
+def tiles_for(request: HttpRequest) -> list[NavigationEntry]:
+    """The home page's tiles: every entry of the navigation, and the person's profile (which
+    the header reaches through their name)."""
+    tiles = [entry for entry in entries_for(request) if entry.url_name != "home"]
+    profile = NavigationEntry(
+        _("Mon profil"),
+        reverse("web:profile"),
+        "profile",
+        _("Vos informations, vos mots de passe d'application et vos jetons d'accès à l'API."),
+    )
+    tiles.insert(len(tiles) - 1 if tiles and tiles[-1].url_name == "index" else len(tiles), profile)
+    return tiles

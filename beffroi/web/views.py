@@ -30,6 +30,7 @@ from beffroi.directory.models import Agent
 from beffroi.directory.signin.forms import TOO_MANY_ATTEMPTS
 from beffroi.directory.signin.overview import access_own_security_overview
 from beffroi.web.forms import ApiTokenForm
+from beffroi.web.navigation import tiles_for
 from beffroi.web.requests import address_of
 
 
@@ -67,7 +68,7 @@ sign_out = require_POST(LogoutView.as_view())
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    return render(request, "web/home.html", {"tiles": tiles_for(request)})
 
 
 @never_cache

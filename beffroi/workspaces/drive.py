@@ -27,8 +27,8 @@ def living_folder(parent: Node, name: str) -> Node | None:
 
 
 def ensure_folder(actor: Any, parent: Node, name: str) -> Node:
-    """The folder ``name`` in ``parent``, created by ``actor`` (who must be allowed to write there) when
-    it does not exist yet."""
+    """The folder ``name`` in ``parent``, created by ``actor`` (who must be allowed to write
+    there) when it does not exist yet."""
     return living_folder(parent, name) or files_actions.do_create_folder(actor, parent, name)
 
 

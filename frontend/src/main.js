@@ -3,6 +3,7 @@ import htmx from "htmx.org";
 import { setUpAgendaDrag } from "./agenda-drag.js";
 import { setUpCopyButtons } from "./copy.js";
 import { setUpDriveUploads } from "./drive.js";
+import { setUpMail } from "./mail.js";
 import { setUpNavigationToggle } from "./navigation.js";
 import { setUpNotifications } from "./notifications.js";
 import { setUpWikiEditors } from "./wiki.js";
@@ -17,5 +18,6 @@ document.addEventListener("DOMContentLoaded", () => {
   setUpAgendaDrag(document);
   setUpDriveUploads(document);
   setUpWikiEditors(document);
+  setUpMail(document);
   setUpNotifications(document);
 });

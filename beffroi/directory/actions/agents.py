@@ -137,7 +137,16 @@ def do_create_agent(
             },
         )
         search.agents_changed([agent.pk])
+        _give_mailbox(agent, acting)
     return agent
+
+
+def _give_mailbox(agent: Agent, acting: Agent | None) -> None:
+    """An agent whose address is in one of the organisation's mail domains gets their mailbox
+    (imported here: the mail app builds on the directory, not the other way round)."""
+    from beffroi.mail.actions.lifecycle import give_mailbox_if_served
+
+    give_mailbox_if_served(agent, acting=acting)
 
 
 FIRST_ADMIN_USERNAME = "admin"
@@ -205,6 +214,8 @@ def do_update_profile(
             details={"fields": sorted(changed)},
         )
         search.agents_changed([agent.pk])
+        if "email" in changed:
+            _give_mailbox(agent, acting)
     return agent
 
 

@@ -33,5 +33,6 @@ urlpatterns = [
     path("organisation/", views.organisation, name="organisation"),
     path("import/", include("beffroi.directory.web.import_urls")),
     path("audit/", include("beffroi.audit.web.urls")),
+    path("messagerie/", include("beffroi.mail.web.console_urls")),
     path("applications/", include("beffroi.oidc.web.urls")),
 ]

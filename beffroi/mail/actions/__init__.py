@@ -18,7 +18,7 @@ from beffroi.mail.actions.messages import (
     do_move,
     do_set_flags,
 )
-from beffroi.mail.actions.queue import do_queue_outbound, do_submit
+from beffroi.mail.actions.queue import do_delete_queued, do_queue_outbound, do_retry, do_submit
 
 __all__ = [
     "Delivery",
@@ -26,11 +26,13 @@ __all__ = [
     "do_add_domain",
     "do_create_mailbox",
     "do_create_shared_mailbox",
+    "do_delete_queued",
     "do_deliver",
     "do_expunge",
     "do_grant_delegation",
     "do_move",
     "do_queue_outbound",
+    "do_retry",
     "do_rotate_dkim_key",
     "do_set_flags",
     "do_submit",

@@ -15,7 +15,7 @@ from beffroi.mail.addresses import parse_address
 from beffroi.mail.errors import AddressTaken, NotLocalDomain
 from beffroi.mail.models import Alias, Delegation, Domain, Folder, Mailbox
 from beffroi.mail.policies import abilities, may_manage_domains
-from beffroi.mail.queries import mailbox_for_address
+from beffroi.mail.queries import is_local_recipient
 
 # The folders every mailbox starts with. INBOX keeps its IMAP name; the others are named in
 # French and carry their SPECIAL-USE role (RFC 6154), which is what clients go by.
@@ -34,8 +34,8 @@ def _local_address(text: str) -> tuple[str, Domain]:
     domain = Domain.objects.filter(name=address.domain).first()
     if domain is None:
         raise NotLocalDomain()
-    if mailbox_for_address(str(address)) is not None:
-        raise AddressTaken()
+    if is_local_recipient(str(address)):
+        raise AddressTaken()  # a mailbox, an alias or a list has it
     return str(address), domain
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -19,11 +19,12 @@ from django.utils import timezone
 
 from beffroi.core.errors import InvalidInput, NotFound
 from beffroi.core.events import agent_group, publish_on_commit
-from beffroi.mail.errors import QuotaExceeded, UnknownRecipient
+from beffroi.mail import search
+from beffroi.mail.errors import QuotaExceeded
 from beffroi.mail.index import MessageIndex, index_of, printable
 from beffroi.mail.models import Delegation, Expunged, Folder, Mailbox, Message
 from beffroi.mail.policies import abilities
-from beffroi.mail.queries import mailbox_for_address
+from beffroi.mail.rules import LazyMessage
 from beffroi.mail.store import store_raw
 
 SYSTEM_FLAGS = frozenset({"seen", "answered", "flagged", "deleted", "draft"})
@@ -31,9 +32,11 @@ SYSTEM_FLAGS = frozenset({"seen", "answered", "flagged", "deleted", "draft"})
 
 @dataclass(frozen=True)
 class Delivery:
-    """What a delivery wrote: one message per distinct mailbox reached."""
+    """What a delivery wrote: one message per distinct mailbox reached; with ``partial``, the
+    addresses of the mailboxes too full to take it."""
 
     messages: list[Message]
+    refused: list[str] = field(default_factory=list)
 
 
 def _allocate(folder_id: uuid.UUID, uids: int = 1) -> tuple[int, int]:
@@ -110,16 +113,6 @@ def _publish(mailbox: Mailbox, event: str, payload: dict[str, Any]) -> None:
     )
 
 
-def _resolve(recipients: Iterable[str]) -> list[Mailbox]:
-    mailboxes: dict[uuid.UUID, Mailbox] = {}
-    for recipient in recipients:
-        mailbox = mailbox_for_address(recipient)
-        if mailbox is None:
-            raise UnknownRecipient()
-        mailboxes.setdefault(mailbox.pk, mailbox)
-    return list(mailboxes.values())
-
-
 def _add(
     folder: Folder,
     *,
@@ -160,37 +153,69 @@ def do_deliver(
     *,
     special_use: str = Folder.SpecialUse.INBOX,
     flags: Iterable[str] = (),
+    from_outside: bool = False,
+    partial: bool = False,
 ) -> Delivery:
     """Deliver ``raw`` (stored byte for byte) into the folder of role ``special_use`` (the
-    inbox by default) of each mailbox the recipients reach, once per mailbox.
+    inbox by default) of each mailbox the recipients reach, once per mailbox; a list reaches
+    its members (a copy with its ``List-Id``), or holds the message for its moderator.
 
-    All or nothing: an unknown recipient (``UnknownRecipient``) or a full mailbox
-    (``QuotaExceeded``) delivers to none. The blob is written first, then every row in one
-    transaction.
+    Into the inbox, the mailbox's rules choose the folder and flags, then redirects and the
+    out-of-office reply follow (``beffroi.mail.actions.rules``). ``from_outside``: the message
+    came from the world (the MX), so it is never taken for an agent's when a list checks who
+    may post.
+
+    All or nothing: an unknown recipient (``UnknownRecipient``), a list refusing the sender
+    (``PostingRefused``) or a full mailbox (``QuotaExceeded``) delivers to none, unless
+    ``partial``: then full mailboxes are skipped and named in ``Delivery.refused``. The blobs
+    are written first, then every row in one transaction.
     """
-    mailboxes = _resolve(recipients)
-    if not mailboxes:
+    from beffroi.mail.actions import lists, rules
+
+    expansion = lists.expand(recipients, envelope_sender, raw, from_outside=from_outside)
+    if not expansion.copies and not expansion.held:
         raise InvalidInput()
-    index = index_of(raw)
-    stored = store_raw(raw)
-    messages = []
+    distinct = dict.fromkeys(copy for _mailbox, copy in expansion.copies)
+    variants = {copy: (store_raw(copy), index_of(copy), LazyMessage(copy)) for copy in distinct}
+    messages, refused, effects = [], [], []
     with transaction.atomic():
-        for mailbox in mailboxes:
-            _charge(mailbox, stored.size)
-            folder = Folder.objects.select_related("mailbox").get(
-                mailbox=mailbox, special_use=special_use
-            )
+        for mailing_list in expansion.held:
+            lists.hold(mailing_list, raw, envelope_sender)
+        for mailbox, copy in expansion.copies:
+            stored, index, parsed = variants[copy]
+            try:
+                _charge(mailbox, stored.size)
+            except QuotaExceeded:
+                if not partial:
+                    raise
+                refused.append(mailbox.address)
+                continue
+            plan = None
+            folder_query = Folder.objects.select_related("mailbox")
+            folder = folder_query.get(mailbox=mailbox, special_use=special_use)
+            chosen = set(flags)
+            if special_use == Folder.SpecialUse.INBOX:
+                plan = rules.plan_for(mailbox, parsed, envelope_sender)
+                if plan.folder is not None:
+                    folder = folder_query.get(pk=plan.folder.pk)
+                if plan.mark_read:
+                    chosen.add("seen")
             message = _add(
                 folder,
                 blob_sha256=stored.sha256,
                 size=stored.size,
                 index=index,
                 envelope_sender=envelope_sender,
-                flags=flags,
+                flags=chosen,
             )
             messages.append(message)
+            search.message_added(message, parsed.message)
             _publish(mailbox, "mail.message_added", {"folder": str(folder.pk), "uid": message.uid})
-    return Delivery(messages=messages)
+            if plan is not None:
+                effects.append((mailbox, parsed, plan))
+        for mailbox, parsed, plan in effects:
+            rules.after_delivery(mailbox, parsed, envelope_sender, plan)
+    return Delivery(messages=messages, refused=refused)
 
 
 def _readable(user: Any, folder: Folder) -> None:
@@ -261,6 +286,7 @@ def do_move(user: Any, folder: Folder, uids: Iterable[int], target: Folder) -> l
             message.uid = first_uid + offset
             message.modseq = target_modseq
             message.save(update_fields=["folder", "uid", "modseq", "updated_at"])
+        search.messages_moved(moving, other_mailbox=target.mailbox_id != folder.mailbox_id)
         _publish(folder.mailbox, "mail.messages_moved", {"folder": str(folder.pk)})
         if target.mailbox_id != folder.mailbox_id:
             _publish(target.mailbox, "mail.messages_moved", {"folder": str(target.pk)})
@@ -276,14 +302,16 @@ def do_expunge(user: Any, folder: Folder, uids: Iterable[int] | None = None) -> 
         doomed = Message.objects.select_for_update().filter(folder=folder, deleted=True)
         if uids is not None:
             doomed = doomed.filter(uid__in=list(uids))
-        gone = list(doomed.values_list("uid", "size"))
+        gone = list(doomed.values_list("pk", "uid", "size"))
         if not gone:
             return []
+        uids_gone = [uid for _pk, uid, _size in gone]
         modseq = _next_modseq(folder.pk)
         Expunged.objects.bulk_create(
-            Expunged(folder=folder, uid=uid, modseq=modseq) for uid, _size in gone
+            Expunged(folder=folder, uid=uid, modseq=modseq) for uid in uids_gone
         )
-        Message.objects.filter(folder=folder, uid__in=[uid for uid, _size in gone]).delete()
-        _release(folder.mailbox_id, sum(size for _uid, size in gone))
+        Message.objects.filter(folder=folder, uid__in=uids_gone).delete()
+        _release(folder.mailbox_id, sum(size for _pk, _uid, size in gone))
+        search.messages_removed([str(pk) for pk, _uid, _size in gone])
         _publish(folder.mailbox, "mail.messages_expunged", {"folder": str(folder.pk)})
-    return [uid for uid, _size in gone]
+    return uids_gone

@@ -256,29 +256,3 @@ class Expunged(models.Model):
 
     def __str__(self) -> str:
         return f"{self.folder_id}:{self.uid}@{self.modseq}"
-
-
-class QueuedMessage(BaseModel):
-    """A message submitted for recipients outside the organisation, waiting to be sent."""
-
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="queued_mail",
-    )
-    envelope_sender = models.CharField(max_length=320)
-    recipients = models.JSONField(default=list)
-    blob = models.ForeignKey("files.Blob", on_delete=models.PROTECT, related_name="queued_mail")
-    size = models.PositiveBigIntegerField()
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    last_error = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("message en file d'attente")
-        verbose_name_plural = _("messages en file d'attente")
-        ordering = ["next_attempt_at"]
-
-    def __str__(self) -> str:
-        return f"{self.envelope_sender} → {len(self.recipients)}"

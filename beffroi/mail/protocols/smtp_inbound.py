@@ -6,8 +6,12 @@ tricks: percent hack, bang paths, quoted local parts, source routes); at most 10
 (452 4.5.3); the size announced with SIZE and enforced; messages with a bare CR or LF refused;
 a rate per client address. Accepted mail gets a ``Received:`` and an
 ``Authentication-Results:`` header (SPF, DKIM, DMARC with the configured resolvers, see
-``beffroi.mail.authentication``) and goes into each recipient's INBOX through ``do_deliver``
-(into Junk when the sender's domain asks for quarantine, refused when it asks to reject).
+``beffroi.mail.authentication``; a forged one claiming to be ours is removed first), a spam
+score (``beffroi.mail.spam``: Junk or refused above the thresholds) and goes into each
+recipient's INBOX through ``do_receive`` (into Junk when the sender's domain asks for
+quarantine, refused when it asks to reject). A list address is accepted when the sender may
+post to it; one of our SRS addresses when its hash and date hold (a bounce of a redirect); a
+full mailbox is refused at RCPT (452 4.2.2) when the announced SIZE does not fit.
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from beffroi.core import throttle
-from beffroi.mail import authentication, queries
-from beffroi.mail.actions import do_deliver
+from beffroi.mail import authentication, queries, spam, srs
+from beffroi.mail.actions.inbound import do_receive
+from beffroi.mail.actions.lists import PostingRefused, may_post
 from beffroi.mail.addresses import InvalidAddress, parse_address, routing_trick
 from beffroi.mail.errors import QuotaExceeded, UnknownRecipient
-from beffroi.mail.models import Folder
+from beffroi.mail.index import parse
+from beffroi.mail.models import Folder, Mailbox
 from beffroi.mail.protocols.smtp_server import (
     MAX_RECIPIENTS,
     StrictSMTP,
@@ -34,15 +40,36 @@ from beffroi.mail.protocols.smtp_server import (
     run_sync,
     tls_context,
 )
+from beffroi.mail.queries import list_for_address
 
 logger = logging.getLogger(__name__)
 
 RELAY_DENIED = "550 5.7.1 Error: relaying denied"
-BARE_LINE_ENDING = "554 5.6.0 Error: bare CR or LF in the message, refused (RFC 5321 2.3.8)"
+BARE_LINE_ENDING = (
+    "554 5.6.0 Error: bare CR or LF, or NUL, in the message, refused (RFC 5321 2.3.8)"
+)
 
 
-def recipient_check(address: str) -> str | None:
-    """The refusal for a recipient, or None when it is a local mailbox or alias."""
+def _over_quota(mailbox: Mailbox, size: int) -> bool:
+    return bool(mailbox.quota_bytes) and mailbox.used_bytes + max(size, 1) > mailbox.quota_bytes
+
+
+def announced_size(mail_options: list[str]) -> int:
+    for option in mail_options:
+        name, _, value = option.partition("=")
+        if name.upper() == "SIZE" and value.isdigit():
+            return int(value)
+    return 0
+
+
+def recipient_check(address: str, mail_from: str = "", size: int = 0) -> str | None:
+    """The refusal for a recipient, or None when it is a local mailbox, alias or list (that
+    the sender may post to), or one of our valid SRS addresses."""
+    if srs.is_srs(address):
+        domain = address.rpartition("@")[2].lower()
+        if srs.reverse(address) is not None and queries.is_local_domain(domain):
+            return None
+        return "550 5.1.1 Error: invalid or expired SRS address"
     if routing_trick(address):
         return RELAY_DENIED
     try:
@@ -51,8 +78,16 @@ def recipient_check(address: str) -> str | None:
         return "553 5.1.3 Error: malformed recipient address"
     if not queries.is_local_domain(parsed.domain):
         return RELAY_DENIED
-    if queries.mailbox_for_address(str(parsed)) is None:
-        return f"550 5.1.1 <{parsed}>: recipient address rejected: user unknown"
+    mailbox = queries.mailbox_for_address(str(parsed))
+    if mailbox is None:
+        mailing_list = list_for_address(str(parsed))
+        if mailing_list is None:
+            return f"550 5.1.1 <{parsed}>: recipient address rejected: user unknown"
+        if not may_post(mailing_list, mail_from, from_outside=True):
+            return f"550 5.7.1 <{parsed}>: you may not post to this list"
+        return None
+    if _over_quota(mailbox, size):
+        return f"452 4.2.2 <{parsed}>: mailbox full"
     return None
 
 
@@ -64,6 +99,18 @@ def _verdict(raw: bytes, mail_from: str, helo: str, client: str) -> authenticati
         logger.exception("sender authentication failed")
         line = f"Authentication-Results: {settings.MAIL_HOSTNAME}; none\r\n"
         return authentication.Verdict(line.encode(), "none", "none")
+
+
+def _builtin_spam(
+    raw: bytes, verdict: authentication.Verdict, recipients: list[str]
+) -> spam.SpamVerdict:
+    try:
+        return spam.builtin_verdict(
+            parse(raw), recipients, verdict, verified=authentication.configured()
+        )
+    except Exception:
+        logger.exception("spam scoring failed")
+        return spam.SpamVerdict(score=0.0, action=spam.Action.ACCEPT, checks=["ERROR"])
 
 
 class InboundHandler:
@@ -97,7 +144,12 @@ class InboundHandler:
     ) -> str:
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
             return "452 4.5.3 Error: too many recipients"
-        refusal = await run_sync(recipient_check, address)
+        refusal = await run_sync(
+            recipient_check,
+            address,
+            envelope.mail_from or "",
+            announced_size(envelope.mail_options),
+        )
         if refusal is not None:
             return refusal
         envelope.rcpt_tos.append(address)
@@ -113,22 +165,44 @@ class InboundHandler:
         )
         if verdict.dmarc == "fail" and verdict.policy == "reject":
             return "550 5.7.1 Error: rejected by the DMARC policy of the sender's domain"
+        raw = authentication.strip_forged_results(raw)
+        judged = await run_sync(_builtin_spam, raw, verdict, list(envelope.rcpt_tos))
+        judged = await sync_to_async(spam.with_rspamd, thread_sensitive=False)(
+            judged,
+            raw,
+            client_ip=peer_address(session),
+            helo=session.host_name or "",
+            mail_from=envelope.mail_from or "",
+            recipients=list(envelope.rcpt_tos),
+        )
+        if judged.action == spam.Action.REJECT:
+            return "550 5.7.1 Error: message refused as spam"
+        if judged.action == spam.Action.DEFER:
+            return "451 4.7.1 Error: try again later"
+        quarantined = verdict.dmarc == "fail" and verdict.policy == "quarantine"
         folder = (
             Folder.SpecialUse.JUNK
-            if verdict.dmarc == "fail" and verdict.policy == "quarantine"
+            if quarantined or judged.action == spam.Action.JUNK
             else Folder.SpecialUse.INBOX
         )
-        stored = received_header(session, envelope, authenticated=False) + verdict.header + raw
+        stored = (
+            received_header(session, envelope, authenticated=False)
+            + judged.header
+            + verdict.header
+            + raw
+        )
         try:
             await run_sync(
-                do_deliver,
+                do_receive,
                 stored,
                 envelope.mail_from or "",
                 list(envelope.rcpt_tos),
                 special_use=folder,
             )
         except QuotaExceeded:
-            return "552 5.2.2 Error: mailbox full"
+            return "452 4.2.2 Error: mailbox full, try again later"
+        except PostingRefused:
+            return "550 5.7.1 Error: you may not post to this list"
         except UnknownRecipient:
             return "550 5.1.1 Error: recipient address rejected: user unknown"
         except Exception:

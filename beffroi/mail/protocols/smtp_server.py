@@ -4,7 +4,9 @@ aiosmtpd (>= 1.4.5) already ends DATA only at ``<CRLF>.<CRLF>``; on top of that:
 
 - a command line ending in a bare LF, or holding a bare CR, is refused and the connection
   closed (never normalised);
-- a message holding a bare CR or LF anywhere is refused whole (``refuses_bare_line_endings``);
+- a message holding a bare CR or LF, or a NUL byte (which some servers drop, turning
+  ``<CRLF>NUL.<CRLF>`` into an end of data), anywhere is refused whole
+  (``has_bare_line_ending``);
 - commands pipelined after DATA (sent without waiting for the 354 reply; we do not announce
   PIPELINING) are refused and the connection closed, so a body can never run as commands;
 - a source route in RCPT (``<@relay:user@domain>``, which the parser would silently drop) is
@@ -31,7 +33,7 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 MAX_RECIPIENTS = 100
-_BARE = re.compile(rb"\r(?!\n)|(?<!\r)\n")
+_BARE = re.compile(rb"\r(?!\n)|(?<!\r)\n|\x00")
 _SOURCE_ROUTE = re.compile(r"^\s*TO:\s*<\s*@", re.IGNORECASE)
 
 T = TypeVar("T")
@@ -50,6 +52,7 @@ class _StrictReader(asyncio.StreamReader):
 
 
 def has_bare_line_ending(data: bytes) -> bool:
+    """A bare CR or LF, or a NUL byte: the bytes of every SMTP smuggling variant."""
     return _BARE.search(data) is not None
 
 

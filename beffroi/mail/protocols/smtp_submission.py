@@ -20,12 +20,14 @@ from typing import Any
 from aiosmtpd.smtp import MISSING, AuthResult, Envelope, Session
 from django.conf import settings
 
+from beffroi.core import throttle
 from beffroi.core.errors import NotAuthenticated, TooManyAttempts
 from beffroi.directory.access.credentials import authenticate_protocol_client
 from beffroi.directory.models import Agent
 from beffroi.mail import queries
 from beffroi.mail.access import SendingAddresses, access_sending_addresses
 from beffroi.mail.actions import do_submit
+from beffroi.mail.actions.lists import PostingRefused, may_post
 from beffroi.mail.addresses import InvalidAddress, parse_address, routing_trick
 from beffroi.mail.errors import QuotaExceeded, UnknownRecipient
 from beffroi.mail.index import header, parse
@@ -69,8 +71,9 @@ def from_header_allowed(raw: bytes, rights: SendingAddresses) -> bool:
     )
 
 
-def _local_recipient(address: str) -> bool | str:
-    """True for a local mailbox, False for an outside address, or the refusal."""
+def _local_recipient(address: str, mail_from: str) -> bool | str:
+    """True for a local mailbox or a list the sender may write to, False for an outside
+    address, or the refusal."""
     if routing_trick(address):
         return "550 5.7.1 Error: routing through this server is refused"
     try:
@@ -79,8 +82,13 @@ def _local_recipient(address: str) -> bool | str:
         return "553 5.1.3 Error: malformed recipient address"
     if not queries.is_local_domain(parsed.domain):
         return False
-    if queries.mailbox_for_address(str(parsed)) is None:
+    if queries.mailbox_for_address(str(parsed)) is not None:
+        return True
+    mailing_list = queries.list_for_address(str(parsed))
+    if mailing_list is None:
         return f"550 5.1.1 <{parsed}>: recipient address rejected: user unknown"
+    if not may_post(mailing_list, mail_from, from_outside=False):
+        return f"550 5.7.1 <{parsed}>: you may not write to this list"
     return True
 
 
@@ -112,9 +120,11 @@ class SubmissionHandler:
     ) -> str:
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
             return "452 4.5.3 Error: too many recipients"
-        local = await run_sync(_local_recipient, address)
+        local = await run_sync(_local_recipient, address, envelope.mail_from or "")
         if isinstance(local, str):
             return local
+        if not await run_sync(_within_sending_limit, session.auth_data):
+            return "451 4.7.1 Error: sending limit reached for this hour, try again later"
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
         return "250 2.1.5 OK"
@@ -131,7 +141,8 @@ class SubmissionHandler:
             return SENDER_REFUSED
         stored = received_header(session, envelope, authenticated=True) + raw
         recipients = list(envelope.rcpt_tos)
-        local = [a for a in recipients if await run_sync(_local_recipient, a) is True]
+        mail_from = envelope.mail_from or ""
+        local = [a for a in recipients if await run_sync(_local_recipient, a, mail_from) is True]
         outside = [address for address in recipients if address not in local]
         try:
             await run_sync(do_submit, stored, envelope.mail_from or "", local, outside, agent=agent)
@@ -139,10 +150,20 @@ class SubmissionHandler:
             return "552 5.2.2 Error: a recipient's mailbox is full"
         except UnknownRecipient:
             return "550 5.1.1 Error: recipient address rejected: user unknown"
+        except PostingRefused:
+            return "550 5.7.1 Error: you may not write to this list"
         except Exception:
             logger.exception("submission failed")
             return "451 4.3.0 Error: local error, try again later"
         return "250 2.0.0 OK: accepted"
+
+
+def _within_sending_limit(agent: Agent) -> bool:
+    """Count one recipient against the agent's hourly limit (``BEFFROI_MAIL_SEND_LIMIT_PER_HOUR``,
+    through the shared rate counter: per hour window, across nodes when Redis is the cache)."""
+    return throttle.within_rate(
+        "mail-send", str(agent.pk), settings.MAIL_SEND_LIMIT_PER_HOUR, window_seconds=3600
+    )
 
 
 def _check_credentials(login: bytes, password: bytes, address: str) -> Agent | str:
@@ -164,10 +185,16 @@ class SubmissionSMTP(StrictSMTP):
 
     def connection_made(self, transport: Any) -> None:
         # In clear, credentials only from loopback, only in development, only without TLS.
+        # Over implicit TLS (port 465) the connection is encrypted from the first byte.
+        implicit = transport.get_extra_info("ssl_object") is not None
         if self._original_transport is None:
             peer = transport.get_extra_info("peername")
-            self._auth_require_tls = not _clear_text_allowed(peer, has_tls=bool(self.tls_context))
+            self._auth_require_tls = not (
+                implicit or _clear_text_allowed(peer, has_tls=bool(self.tls_context))
+            )
         super().connection_made(transport)
+        if implicit and self._original_transport is None and self.session is not None:
+            self.session.ssl = {"ssl_object": transport.get_extra_info("ssl_object")}
 
     async def _verify(self, login: bytes, password: bytes) -> AuthResult:
         assert self.session is not None
@@ -223,6 +250,20 @@ def submission_session(**kwargs: Any) -> SubmissionSMTP:
     return SubmissionSMTP(
         SubmissionHandler(),
         tls_context=tls_context(),
+        require_starttls=False,
+        auth_required=True,
+        auth_require_tls=True,
+        auth_exclude_mechanism=["CRAM-MD5"],
+        **kwargs,
+    )
+
+
+def implicit_tls_submission_session(**kwargs: Any) -> SubmissionSMTP:
+    """A submission session on the implicit-TLS port: the listener's socket does the TLS, so
+    no STARTTLS is offered and AUTH is allowed at once."""
+    return SubmissionSMTP(
+        SubmissionHandler(),
+        tls_context=None,
         require_starttls=False,
         auth_required=True,
         auth_require_tls=True,

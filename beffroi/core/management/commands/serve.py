@@ -55,6 +55,15 @@ class Command(BeffroiCommand):
             help="accepter l'envoi authentifié des logiciels de messagerie sur ce port "
             "(2587 si aucun n'est donné)",
         )
+        parser.add_argument(
+            "--submissions-port",
+            type=int,
+            nargs="?",
+            const=2465,
+            default=None,
+            help="envoi authentifié en TLS implicite (port 465 en production ; 2465 si aucun "
+            "n'est donné) ; demande le certificat des ports SMTP",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.check(include_deployment_checks=settings.PRODUCTION, fail_level=checks.ERROR)

@@ -1,4 +1,5 @@
-"""``beffroi mail``: the mail domains and the way out of a mailbox (mbox on standard output)."""
+"""``beffroi mail``: the mail domains, the way out of a mailbox (mbox on standard output) and
+the outbound queue (``_queue``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ from beffroi.core.errors import BeffroiError
 from beffroi.mail import queries
 from beffroi.mail.actions import do_add_domain
 from beffroi.mail.dkim_keys import dns_record
+from beffroi.mail.management.commands._dns import add_check_arguments, handle_check
+from beffroi.mail.management.commands._mailboxes import (
+    add_mailbox_arguments,
+    handle_list,
+    handle_mailbox,
+)
+from beffroi.mail.management.commands._queue import add_queue_arguments, handle_queue
 from beffroi.mail.models import Message
 from beffroi.mail.store import read_raw
 
@@ -45,6 +53,7 @@ class Command(BeffroiCommand):
             "l'adresse est dans ce domaine reçoit sa boîte aux lettres.",
         )
         add.add_argument("name", metavar="DOMAINE", help="le domaine, par exemple mairie.fr")
+        add_check_arguments(domain_actions)
         export = actions.add_parser(
             "export",
             help="exporter une boîte aux lettres (mbox sur la sortie standard)",
@@ -53,10 +62,20 @@ class Command(BeffroiCommand):
         )
         export.add_argument("username", metavar="IDENTIFIANT", help="l'identifiant de l'agent")
         export.add_argument("--folder", metavar="NOM", help="seulement ce dossier (ex. INBOX)")
+        add_queue_arguments(actions)
+        add_mailbox_arguments(actions)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "domain":
+        if options["action"] == "domain" and options["domain_action"] == "check":
+            handle_check(self, options["name"])
+        elif options["action"] == "domain":
             self._add_domain(options["name"])
+        elif options["action"] == "queue":
+            handle_queue(self, options)
+        elif options["action"] == "mailbox":
+            handle_mailbox(self, options)
+        elif options["action"] == "list":
+            handle_list(self, options)
         else:
             self._export(options["username"], options["folder"])
 
