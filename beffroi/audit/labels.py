@@ -119,6 +119,19 @@ ACTIONS: dict[str, ActionLabel] = {
     "mail.mailbox_created": ActionLabel(_("Boîte aux lettres créée")),
     "mail.alias_added": ActionLabel(_("Alias de messagerie ajouté")),
     "mail.delegation_changed": ActionLabel(_("Délégation d'une boîte aux lettres modifiée")),
+    "mail.mailbox_handed_over": ActionLabel(_("Boîte aux lettres d'un agent parti confiée")),
+    "mail.mailbox_converted_to_shared": ActionLabel(
+        _("Boîte aux lettres d'un agent parti changée en boîte partagée")
+    ),
+    "mail.conversation_assigned": ActionLabel(_("Conversation d'une boîte partagée attribuée")),
+    "mail.list_created": ActionLabel(_("Liste de diffusion créée")),
+    "mail.list_message_moderated": ActionLabel(_("Message d'une liste modéré")),
+    "mail.out_of_office_changed": ActionLabel(_("Réponse d'absence modifiée")),
+    # A redirect sends one's mail elsewhere: the agent sees it in their own security journal.
+    "mail.rule_added": ActionLabel(_("Règle de messagerie ajoutée"), security=True),
+    "mail.rule_deleted": ActionLabel(_("Règle de messagerie supprimée"), security=True),
+    "mail.rules_reordered": ActionLabel(_("Règles de messagerie réordonnées")),
+    "mail.queued_message_deleted": ActionLabel(_("Message retiré de la file d'envoi")),
     # The trail itself
     "audit.pruned": ActionLabel(_("Journal d'audit élagué (durée de conservation)")),
 }

@@ -74,7 +74,7 @@ def test_an_administrator_filters_the_trail_with_the_keyboard(
     assert_accessible(page)
     page.get_by_label("Agent (identifiant)").fill("agent.voirie")
     page.get_by_label("Agent (identifiant)").press("Enter")
-    expect(page.get_by_role("status")).to_have_text("2 événements")
+    expect(page.get_by_role("status").filter(has_text="2 événements")).to_have_text("2 événements")
     expect(page.get_by_role("cell", name="Échec de connexion")).to_be_visible()
     expect(page.get_by_role("cell", name="192.0.2.20")).to_have_count(0)
     export = page.get_by_role("link", name="Exporter en CSV")

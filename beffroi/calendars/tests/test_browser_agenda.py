@@ -102,7 +102,9 @@ def test_an_event_created_with_the_form_shows_in_the_week(live_server, desktop, 
     page.get_by_label("Lieu").press("Enter")
 
     expect(page).to_have_url(f"{live_server.url}/agenda/semaine/2026-10-22/")
-    expect(page.get_by_role("status")).to_contain_text("« Réception des travaux » est enregistré")
+    expect(
+        page.get_by_role("status").filter(has_text="« Réception des travaux » est enregistré")
+    ).to_contain_text("« Réception des travaux » est enregistré")
     thursday = page.get_by_role("region", name="jeudi 22 octobre", exact=True)
     expect(thursday.get_by_role("link", name="Réception des travaux")).to_contain_text(
         "10:00 – 11:00"

@@ -72,7 +72,9 @@ def test_an_agent_searches_reads_and_adds_a_contact(browser, live_server, agent_
         page.get_by_label("Téléphone portable").fill("06 12 34 56 78")
         page.get_by_label("Téléphone portable").press("Enter")
         expect(page.get_by_role("heading", level=1)).to_have_text("Odile Marchand")
-        expect(page.get_by_role("status")).to_contain_text("Contact « Odile Marchand » créé.")
+        expect(
+            page.get_by_role("status").filter(has_text="Contact « Odile Marchand » créé.")
+        ).to_contain_text("Contact « Odile Marchand » créé.")
         screenshot(page, "contacts-2-fiche")
         assert_accessible(page)
         assert Card.objects.get(
@@ -81,7 +83,7 @@ def test_an_agent_searches_reads_and_adds_a_contact(browser, live_server, agent_
 
         page.get_by_role("link", name="Prestataires").click()
         page.get_by_role("link", name="Annuaire de l'organisation").click()
-        expect(page.get_by_role("link", name="Karim Benali")).to_be_visible()
+        expect(page.get_by_role("link", name="Karim Benali", exact=True)).to_be_visible()
         expect(page.get_by_role("link", name="Sophie Martin")).to_be_visible()
         expect(page.get_by_role("link", name="Nouveau contact")).to_have_count(0)
         screenshot(page, "contacts-3-annuaire")

@@ -71,7 +71,9 @@ def test_an_agent_creates_copies_and_revokes_an_app_password(live_server, on_des
     assert _api_me("agent.voirie", clear_text) == 200
 
     page.get_by_role("button", name="Révoquer le mot de passe Téléphone").click()
-    expect(page.get_by_role("status")).to_contain_text("« Téléphone » est révoqué")
+    expect(page.get_by_role("status").filter(has_text="« Téléphone » est révoqué")).to_contain_text(
+        "« Téléphone » est révoqué"
+    )
     expect(page.get_by_text("Aucun mot de passe d'application.")).to_be_visible()
     screenshot(page, "mots-de-passe-applications-3-revoque")
     assert_accessible(page)

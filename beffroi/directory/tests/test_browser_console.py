@@ -34,7 +34,9 @@ def create_department_and_agent(page: Page, base: str) -> str:
     page.get_by_label("Code").fill("ESPACES-VERTS")
     page.get_by_label("Service parent").select_option(label="Services techniques (TECHNIQUES)")
     page.get_by_role("button", name="Créer le service").click()
-    expect(page.get_by_role("status")).to_contain_text("Espaces verts")
+    expect(page.get_by_role("status").filter(has_text="Espaces verts")).to_contain_text(
+        "Espaces verts"
+    )
 
     page.goto(f"{base}/console/agents/nouveau/")
     page.get_by_label("Identifiant", exact=True).fill("nadia.roux")
@@ -157,7 +159,9 @@ def test_the_full_journey_from_the_console_to_a_second_factor(
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Nadia")
     page.get_by_role("button", name="Menu").click()
     page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_role("status")).to_contain_text("Vous êtes déconnecté.")
+    expect(page.get_by_role("status").filter(has_text="Vous êtes déconnecté.")).to_contain_text(
+        "Vous êtes déconnecté."
+    )
 
     page.get_by_label("Identifiant").fill("nadia.roux")
     page.get_by_label("Mot de passe").fill("Tilleul-Fontaine-Marché-1789")

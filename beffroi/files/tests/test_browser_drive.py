@@ -75,7 +75,9 @@ def test_desktop_upload_through_a_network_cut_then_rename_and_delete(
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
     page.get_by_label("Nouveau dossier").fill("Chantiers")
     page.get_by_label("Nouveau dossier").press("Enter")
-    expect(page.get_by_role("status")).to_contain_text("Le dossier « Chantiers » est créé.")
+    expect(
+        page.get_by_role("status").filter(has_text="Le dossier « Chantiers » est créé.")
+    ).to_contain_text("Le dossier « Chantiers » est créé.")
     page.get_by_role("link", name="Chantiers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Chantiers")
 
@@ -141,7 +143,9 @@ def test_desktop_upload_through_a_network_cut_then_rename_and_delete(
     screenshot(page, "drive-bureau-6-supprimer")
     assert_accessible(page)
     page.get_by_role("button", name="Mettre à la corbeille").click()
-    expect(page.get_by_role("status")).to_contain_text("est dans la corbeille")
+    expect(page.get_by_role("status").filter(has_text="est dans la corbeille")).to_contain_text(
+        "est dans la corbeille"
+    )
     expect(page.get_by_role("link", name="relevé topographique.bin")).to_have_count(0)
 
     page.get_by_role("link", name="Grille").click()

@@ -45,7 +45,9 @@ def _share_then_trash(page: Page, base: str, chef, agent_voirie, name: str) -> N
     page.get_by_label("Agent, groupe ou service").select_option(label=agent_voirie.display_name)
     page.get_by_label("Rôle", exact=True).select_option(label="lecteur")
     page.get_by_role("button", name="Partager", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("Le partage est enregistré.")
+    expect(
+        page.get_by_role("status").filter(has_text="Le partage est enregistré.")
+    ).to_contain_text("Le partage est enregistré.")
     assert Share.objects.get(agent=agent_voirie).role == "reader"
     page.get_by_label("Pourquoi cette personne peut-elle voir ceci ?").select_option(
         label=agent_voirie.display_name
@@ -62,7 +64,9 @@ def _share_then_trash(page: Page, base: str, chef, agent_voirie, name: str) -> N
     assert_accessible(page)
     assert_fits_width(page)
     page.get_by_role("button", name="Restaurer « ancien plan.pdf »").click()
-    expect(page.get_by_role("status")).to_contain_text("« ancien plan.pdf » est restauré.")
+    expect(
+        page.get_by_role("status").filter(has_text="« ancien plan.pdf » est restauré.")
+    ).to_contain_text("« ancien plan.pdf » est restauré.")
     assert Node.objects.get(name="ancien plan.pdf").trashed_at is None
 
 

@@ -39,7 +39,9 @@ def test_a_citizen_deposits_a_document_from_a_phone(live_server, phone, tmp_path
 
     page.get_by_label("Documents", exact=True).set_input_files(str(document))
     page.get_by_role("button", name="Envoyer").click()
-    expect(page.get_by_role("status")).to_contain_text("plan de masse.pdf")
+    expect(page.get_by_role("status").filter(has_text="plan de masse.pdf")).to_contain_text(
+        "plan de masse.pdf"
+    )
     assert_accessible(page)
     screenshot(page, "lien-depot-2-recu")
     assert Node.objects.filter(parent=folder, name="plan de masse.pdf").exists()

@@ -83,7 +83,9 @@ def test_an_agent_searches_from_the_header(browser, asgi_live_server, agent_voir
 
         tab.get_by_role("searchbox").fill('"*" NEAR :')
         tab.get_by_role("searchbox").press("Enter")
-        expect(tab.get_by_role("status")).to_contain_text("Rien ne correspond")
+        expect(tab.get_by_role("status").filter(has_text="Rien ne correspond")).to_contain_text(
+            "Rien ne correspond"
+        )
         assert_accessible(tab)
         assert not problems, "\n".join(problems)
 

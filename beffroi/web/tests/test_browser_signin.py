@@ -62,7 +62,9 @@ def test_an_administrator_is_made_to_enrol_an_app_then_signs_in_with_a_code(
     expect(browser_page.get_by_role("heading", level=1)).to_have_text(
         "Activer une application d'authentification"
     )
-    expect(browser_page.get_by_role("status")).to_contain_text("Votre fonction exige")
+    expect(
+        browser_page.get_by_role("status").filter(has_text="Votre fonction exige")
+    ).to_contain_text("Votre fonction exige")
     expect(browser_page.get_by_role("img", name=re.compile("Code QR"))).to_be_visible()
     assert_accessible(browser_page)
     screenshot(browser_page, "connexion-2fa-2-activation")
@@ -81,7 +83,9 @@ def test_an_administrator_is_made_to_enrol_an_app_then_signs_in_with_a_code(
     browser_page.goto(f"{live_server.url}/")
     expect(browser_page.get_by_role("heading", level=1)).to_have_text("Bonjour Claire")
     browser_page.get_by_role("button", name="Se déconnecter").click()
-    expect(browser_page.get_by_role("status")).to_contain_text("Vous êtes déconnecté.")
+    expect(
+        browser_page.get_by_role("status").filter(has_text="Vous êtes déconnecté.")
+    ).to_contain_text("Vous êtes déconnecté.")
 
     _sign_in(browser_page, maire)
     expect(browser_page).to_have_url(f"{live_server.url}/compte/2fa/authenticate/")
@@ -143,7 +147,9 @@ def test_a_passkey_is_registered_and_then_signs_the_agent_in(live_server, page, 
     assert_accessible(browser_page)
     screenshot(browser_page, "cle-acces-2-ajout")
     browser_page.locator("#mfa_webauthn_add").click()
-    expect(browser_page.get_by_role("status")).to_contain_text("La clé est ajoutée.")
+    expect(
+        browser_page.get_by_role("status").filter(has_text="La clé est ajoutée.")
+    ).to_contain_text("La clé est ajoutée.")
     assert Authenticator.objects.filter(
         user=agent_voirie, type=Authenticator.Type.WEBAUTHN
     ).exists()
