@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 
 import pytest
 from playwright.sync_api import Page, Route, expect
@@ -192,6 +193,7 @@ def test_phone_browse_upload_and_move(live_server, phone, agent_voirie):
     expect(page.get_by_role("heading", level=1)).to_have_text("Arrêtés")
     expect(page.get_by_role("link", name="arrêté 2027-14.pdf")).to_be_visible()
     page.get_by_role("link", name="Grille").click()
+    expect(page).to_have_url(re.compile(r"vue=grille"))
     assert_fits_width(page)
     screenshot(page, "drive-telephone-5-grille")
     assert_accessible(page)

@@ -158,7 +158,9 @@ def assert_styled(page: Page) -> None:
 
 
 def assert_fits_width(page: Page) -> None:
-    """Nothing sticks out sideways: the page never scrolls horizontally."""
+    """Nothing sticks out sideways: the page never scrolls horizontally (measured once the
+    page shown has loaded)."""
+    page.wait_for_load_state("load")
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
