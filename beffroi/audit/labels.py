@@ -118,6 +118,8 @@ ACTIONS: dict[str, ActionLabel] = {
     "mail.dkim_key_rotated": ActionLabel(_("Clé DKIM d'un domaine renouvelée")),
     "mail.mailbox_created": ActionLabel(_("Boîte aux lettres créée")),
     "mail.alias_added": ActionLabel(_("Alias de messagerie ajouté")),
+    "mail.alias_removed": ActionLabel(_("Alias de messagerie retiré")),
+    "mail.quota_changed": ActionLabel(_("Quota d'une boîte aux lettres modifié")),
     "mail.delegation_changed": ActionLabel(_("Délégation d'une boîte aux lettres modifiée")),
     "mail.mailbox_handed_over": ActionLabel(_("Boîte aux lettres d'un agent parti confiée")),
     "mail.mailbox_converted_to_shared": ActionLabel(

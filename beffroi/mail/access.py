@@ -12,7 +12,12 @@ from django.db.models import Count, Max, Q
 from beffroi.core.errors import NotFound
 from beffroi.directory.models import Agent
 from beffroi.mail.models import Alias, Assignment, Delegation, Folder, Mailbox, Message
-from beffroi.mail.policies import abilities, delegations_reaching, signed_in_agent
+from beffroi.mail.policies import (
+    abilities,
+    delegations_reaching,
+    may_manage_domains,
+    signed_in_agent,
+)
 from beffroi.mail.store import read_raw
 
 
@@ -226,3 +231,30 @@ def access_delegates(user: Any, mailbox: Mailbox) -> list[Agent]:
     return sorted(
         (a for a in agents.distinct() if abilities(a, mailbox).read), key=lambda a: a.display_name
     )
+
+
+# --- the console: shared mailboxes, managed by the organisation's administrators -------------
+
+
+def access_shared_mailboxes(user: Any) -> list[Mailbox]:
+    """Every shared mailbox, with its delegations and aliases (administrators only)."""
+    if not may_manage_domains(user):
+        raise NotFound()
+    return list(
+        Mailbox.objects.filter(kind=Mailbox.Kind.SHARED)
+        .prefetch_related("delegations__agent", "delegations__group", "aliases")
+        .order_by("address")
+    )
+
+
+def access_managed_mailbox(user: Any, mailbox_id: uuid.UUID | str) -> Mailbox:
+    """A mailbox whose delegations, aliases and quota ``user`` manages (its content stays
+    unread: managing is not reading)."""
+    mailbox = (
+        Mailbox.objects.prefetch_related("delegations__agent", "delegations__group", "aliases")
+        .filter(pk=mailbox_id)
+        .first()
+    )
+    if mailbox is None or not abilities(user, mailbox).manage:
+        raise NotFound()
+    return mailbox

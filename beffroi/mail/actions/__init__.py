@@ -10,6 +10,8 @@ from beffroi.mail.actions.mailboxes import (
     do_create_mailbox,
     do_create_shared_mailbox,
     do_grant_delegation,
+    do_remove_alias,
+    do_set_quota,
 )
 from beffroi.mail.actions.messages import (
     Delivery,
@@ -32,8 +34,10 @@ __all__ = [
     "do_grant_delegation",
     "do_move",
     "do_queue_outbound",
+    "do_remove_alias",
     "do_retry",
     "do_rotate_dkim_key",
     "do_set_flags",
+    "do_set_quota",
     "do_submit",
 ]

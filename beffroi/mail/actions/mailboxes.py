@@ -135,6 +135,49 @@ def do_add_alias(
     return alias
 
 
+def do_remove_alias(alias: Alias, *, acting: Agent | None, address: str | None = None) -> None:
+    """Mail to ``alias`` is no longer delivered (refused at RCPT like any unknown address)."""
+    mailbox = alias.mailbox
+    if acting is not None and not abilities(acting, mailbox).manage:
+        raise NotAllowed()
+    with transaction.atomic():
+        alias.delete()
+        record(
+            "mail.alias_removed",
+            actor=acting,
+            target=mailbox,
+            address=address,
+            details={"alias": alias.address},
+        )
+
+
+# A quota is given in MiB in the console; at most 1 TiB (0: no quota).
+MAX_QUOTA_BYTES = 1024**4
+
+
+def do_set_quota(
+    mailbox: Mailbox, quota_bytes: int, *, acting: Agent | None, address: str | None = None
+) -> Mailbox:
+    """The mailbox's quota (0: none). A quota below what the mailbox holds refuses new mail
+    until messages are deleted; nothing is removed."""
+    if acting is not None and not abilities(acting, mailbox).manage:
+        raise NotAllowed()
+    if not 0 <= quota_bytes <= MAX_QUOTA_BYTES:
+        raise InvalidInput(fields={"quota": [_("Un quota entre 0 (aucun) et 1 Tio.")]})
+    with transaction.atomic():
+        before = mailbox.quota_bytes
+        Mailbox.objects.filter(pk=mailbox.pk).update(quota_bytes=quota_bytes)
+        mailbox.quota_bytes = quota_bytes
+        record(
+            "mail.quota_changed",
+            actor=acting,
+            target=mailbox,
+            address=address,
+            details={"before": before, "after": quota_bytes},
+        )
+    return mailbox
+
+
 def do_grant_delegation(
     mailbox: Mailbox,
     grantee: Agent | AgentGroup,
