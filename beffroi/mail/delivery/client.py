@@ -74,10 +74,6 @@ class _Client(smtplib.SMTP):
         return socket.create_connection((self.address or host, port), timeout, self.source_address)
 
 
-class _TlsClient(smtplib.SMTP_SSL):
-    pass
-
-
 def _needs_utf8(sender: str, recipients: Sequence[str]) -> bool:
     return not all(address.isascii() for address in (sender, *recipients))
 
@@ -100,7 +96,8 @@ class HostFailed(Exception):
 def _open(route: Route, address: str, policy: Policy | None) -> smtplib.SMTP:
     hostname = settings.MAIL_HOSTNAME
     if route.security == "tls":
-        client: smtplib.SMTP = _TlsClient(
+        # A smarthost on smtps:// (TLS from the first byte, the certificate checked).
+        client: smtplib.SMTP = smtplib.SMTP_SSL(
             route.name, route.port, local_hostname=hostname, timeout=TIMEOUT_SECONDS,
             context=_verified_context(),
         )  # fmt: skip

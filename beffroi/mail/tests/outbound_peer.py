@@ -61,12 +61,20 @@ class Recorder:
 
 
 @contextmanager
-def peer(port: int, recorder: Recorder, *, tls: ssl.SSLContext | None = None) -> Iterator[Recorder]:
-    """An SMTP server on 127.0.0.1:``port`` (offering STARTTLS with ``tls``)."""
+def peer(
+    port: int,
+    recorder: Recorder,
+    *,
+    tls: ssl.SSLContext | None = None,
+    implicit_tls: ssl.SSLContext | None = None,
+) -> Iterator[Recorder]:
+    """An SMTP server on 127.0.0.1:``port`` (offering STARTTLS with ``tls``, or speaking TLS
+    from the first byte with ``implicit_tls``)."""
     controller = Controller(
         recorder,
         hostname="127.0.0.1",
         port=port,
+        ssl_context=implicit_tls,
         tls_context=tls,
         require_starttls=False,
         auth_require_tls=False,

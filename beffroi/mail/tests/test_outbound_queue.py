@@ -118,6 +118,29 @@ def test_by_mx_with_starttls_when_offered(domain, agent_voirie, mx, tmp_path, se
     assert not QueuedMessage.objects.exists()
 
 
+def test_through_a_smarthost_on_smtps_whose_certificate_is_checked(
+    domain, agent_voirie, settings, tmp_path, monkeypatch
+):
+    """smtps:// (TLS from the first byte): delivered when the relay's certificate is trusted;
+    with a certificate nobody vouches for, the message waits (a temporary failure)."""
+    port = free_port()
+    settings.MAIL_SMARTHOST = SmtpRelay(host="localhost", port=port, security="tls")
+    cert, key = certificate(tmp_path, "localhost")
+    tls = server_context(cert, key)
+    submit(agent_voirie, OUTSIDE)
+    with peer(port, Recorder(), implicit_tls=tls) as recorder:
+        run_queue()
+        assert recorder.received == []
+        queued = QueuedMessage.objects.get()
+        assert "certificate" in queued.last_error.lower()
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        QueuedMessage.objects.update(next_attempt_at=timezone.now())
+        assert run_queue() == 1
+    [received] = recorder.received
+    assert dkim.verify(received.raw, dnsfunc=dkim_dns(domain))
+    assert not QueuedMessage.objects.exists()
+
+
 def test_peer_down_waits_then_delivers_exactly_once(domain, agent_voirie, smarthost):
     """Down: queued with a last error and a next attempt; up again and time advanced: delivered
     once, and further runs send nothing more."""
