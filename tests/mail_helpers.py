@@ -92,6 +92,14 @@ def _database(env: dict[str, str]) -> Iterator[tuple[Any, str]]:
         local.close()
 
 
+def queued_count(env: dict[str, str]) -> int:
+    """How many messages the server's outbound queue still holds (a row leaves once every
+    recipient is delivered or failed: none left, nothing more will be sent)."""
+    with _database(env) as (connection, _mark):
+        [(count,)] = connection.execute("SELECT count(*) FROM mail_queuedmessage").fetchall()
+    return int(count)
+
+
 @dataclass
 class MailServer:
     env: dict[str, str]

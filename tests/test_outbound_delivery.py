@@ -23,6 +23,7 @@ from tests.mail_helpers import (
     DOMAIN,
     instance_env,
     prepare,
+    queued_count,
     self_signed_certificate,
     wait_for_port,
 )
@@ -124,7 +125,11 @@ def test_swaks_submission_leaves_signed_through_the_smarthost(tmp_path, _migrate
         published = beffroi("shell", "-c", PUBLISHED, env=env)
         assert published.returncode == 0, published.stderr
         records = json.loads(published.stdout.strip().splitlines()[-1])
-        time.sleep(1)  # nothing more may arrive
+        # The queue emptied: every message is settled, nothing more can arrive.
+        deadline = time.monotonic() + 90
+        while queued_count(server["env"]) and time.monotonic() < deadline:  # type: ignore[arg-type]
+            time.sleep(0.2)
+        assert queued_count(server["env"]) == 0, server["log"].read_text()  # type: ignore[attr-defined]
     first, second = recorder.received
     assert (first.sender, first.recipients) == (f"paul@{DOMAIN}", ["contact@ailleurs.example"])
     assert (second.sender, second.recipients) == (f"paul@{DOMAIN}", ["autre@ailleurs.example"])

@@ -15,6 +15,7 @@ from beffroi.mail.models import Alias, Assignment, Delegation, Folder, Mailbox, 
 from beffroi.mail.policies import (
     abilities,
     delegations_reaching,
+    may_answer_invitations,
     may_manage_domains,
     signed_in_agent,
 )
@@ -127,6 +128,14 @@ def access_folder_by_id(user: Any, folder_id: uuid.UUID) -> Folder:
 def access_message(user: Any, message_id: uuid.UUID) -> Message:
     message = Message.objects.select_related("folder__mailbox").filter(pk=message_id).first()
     if message is None or not abilities(user, message.folder.mailbox).read:
+        raise NotFound()
+    return message
+
+
+def access_own_message(user: Any, message_id: uuid.UUID) -> Message:
+    """A message of ``user``'s own mailbox (a shared mailbox's, even readable, is not found)."""
+    message = access_message(user, message_id)
+    if not may_answer_invitations(user, message.folder.mailbox):
         raise NotFound()
     return message
 

@@ -73,3 +73,9 @@ def may_manage_domains(user: Any) -> bool:
 def may_assign(user: Any, mailbox: Mailbox) -> bool:
     """Whoever reads a mailbox may hand its conversations to another of its readers."""
     return abilities(user, mailbox).read
+
+
+def may_answer_invitations(user: Any, mailbox: Mailbox) -> bool:
+    """An invitation is personal: answered only from its recipient's own mailbox."""
+    agent = signed_in_agent(user)
+    return agent is not None and mailbox.owner_id == agent.pk

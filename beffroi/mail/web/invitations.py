@@ -28,6 +28,7 @@ from beffroi.calendars.invitations import (
 from beffroi.core.errors import InvalidInput, NotFound
 from beffroi.mail import access
 from beffroi.mail.models import Message
+from beffroi.mail.policies import may_answer_invitations
 from beffroi.mail.reading import read
 from beffroi.web.errors import readable
 from beffroi.web.requests import acting_agent
@@ -55,7 +56,7 @@ def invitation_view(
     agent: Any, message: Message, invitation: Invitation | None
 ) -> InvitationView | None:
     """What to show beside ``message`` (only in the agent's own mailbox)."""
-    if invitation is None or message.folder.mailbox.owner_id != getattr(agent, "pk", None):
+    if invitation is None or not may_answer_invitations(agent, message.folder.mailbox):
         return None
     if invitation.method == "REPLY":
         state = access_invitation_answer(agent, invitation.uid, invitation.replier) or ""
@@ -74,9 +75,7 @@ def _sender_address(message: Message) -> str:
 @require_POST
 def answer(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
     agent = acting_agent(request)
-    message = access.access_message(agent, message_id)
-    if message.folder.mailbox.owner_id != agent.pk:
-        raise NotFound()
+    message = access.access_own_message(agent, message_id)
     invitation = read(access.access_message_bytes(agent, message)).invitation
     if invitation is None:
         raise NotFound()
